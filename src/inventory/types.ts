@@ -1,0 +1,102 @@
+/** Domain types of the inventory, in the words an admin reads in man pages and RFCs. */
+
+/** Boot stages, in the order a diskless node reaches them. */
+export const BOOT_STAGES = [
+  'discover', // DHCPDISCOVER seen from the PXE ROM
+  'offer', // DHCPOFFER sent
+  'ack', // DHCPACK sent to the PXE ROM
+  'loader', // pxelinux.0 / EFI loader fetched over TFTP/HTTP
+  'config', // pxelinux.cfg or iPXE script served
+  'kernel', // kernel fetched
+  'initrd', // initrd fetched
+  'os-lease', // the booted OS's own DHCP lease (no PXE vendor class)
+  'push-joined', // joined a multicast image push
+  'push-done', // received the whole image
+  'push-dropped', // dropped from a push
+  'up', // node reported back over HTTP
+] as const;
+export type BootStage = (typeof BOOT_STAGES)[number];
+
+export type NodeIdPolicy = 'lowest-free' | 'from-ip';
+
+export interface Cluster {
+  id: number;
+  name: string;
+  sessionId: number;
+  nbmin: number;
+  iface: string;
+  nodeIdPolicy: NodeIdPolicy;
+}
+
+export interface Node {
+  id: number;
+  mac: string; // canonical aa:bb:cc:dd:ee:ff
+  hostname: string;
+  ip: string | null; // fixed IPv4
+  nodeId: number | null; // Kerrighed node_id, unique within its cluster
+  cluster: string | null;
+  rack: string | null;
+  profile: string | null;
+  extraArgs: string; // appended to the kernel command line
+  domain: string | null; // DHCP option 15
+  rootPath: string | null; // DHCP option 17, for NFS-root nodes
+  dhcpOptions: Record<string, string>; // extra DHCP options: code → hex bytes ("0a0b0c") or text
+  lastStage: BootStage | null;
+  lastStageAt: string | null; // ISO time
+}
+
+/** One entry of a pxelinux menu. */
+export interface ProfileLabel {
+  name: string;
+  menuLabel: string | null;
+  localboot: number | null; // LOCALBOOT n instead of a kernel
+  kernel: string | null; // path as the loader requests it, e.g. images/vmlinuz-2.6.20-krg
+  initrds: string[];
+  args: string; // kernel arguments (node_id and per-node extras are appended)
+}
+
+export interface Profile {
+  id: number;
+  name: string;
+  template: string; // template name under templates/, e.g. "pxelinux"
+  prompt: number;
+  timeout: number; // tenths of a second, as pxelinux reads TIMEOUT
+  display: string | null; // DISPLAY file
+  f1: string | null; // F1 help file
+  defaultLabel: string | null; // DEFAULT; the first label when null
+  labels: ProfileLabel[];
+}
+
+export type ImageKind = 'kernel' | 'initrd' | 'disk';
+
+export interface Image {
+  id: number;
+  name: string;
+  path: string; // absolute, or relative to the images folder
+  size: number;
+  sha256: string;
+  kind: ImageKind;
+  addedAt: string;
+}
+
+export interface BootEvent {
+  id: number;
+  nodeId: number; // nodes.id (row id), not the Kerrighed node_id
+  stage: BootStage;
+  at: string;
+  detail: string | null;
+}
+
+/** A PXE client whose MAC is not in the inventory, as DHCP saw it. */
+export interface DiscoveredMachine {
+  mac: string;
+  arch: number | null; // option 93
+  uuid: string | null; // option 97
+  vendorClass: string | null; // option 60
+  giaddr: string | null; // relay address
+  circuitId: string | null; // option 82 sub-option 1, as text or hex
+  remoteId: string | null; // option 82 sub-option 2
+  firstSeen: string;
+  lastSeen: string;
+  seenCount: number;
+}
