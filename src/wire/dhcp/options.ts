@@ -1,0 +1,65 @@
+import { DecodeError } from '../../errors.js';
+import { Opt } from './codes.js';
+
+/** An option is data: a code and its raw bytes (already joined per RFC 3396). */
+export interface DhcpOption {
+  code: number;
+  data: Uint8Array;
+}
+
+/**
+ * Parse one options area (the `options` field, or `file`/`sname` when overloaded).
+ * PAD is skipped, END stops; an option running past the area is a DecodeError.
+ * Repeated codes are appended to `into` in order, so the caller joins them (RFC 3396 §5).
+ */
+export function readOptionArea(buf: Uint8Array, into: Map<number, Uint8Array[]>, where: string): void {
+  let i = 0;
+  while (i < buf.length) {
+    const code = buf[i]!;
+    if (code === Opt.PAD) {
+      i++;
+      continue;
+    }
+    if (code === Opt.END) return;
+    if (i + 1 >= buf.length) throw new DecodeError(`option ${code} in ${where}: missing length byte`);
+    const len = buf[i + 1]!;
+    if (i + 2 + len > buf.length) throw new DecodeError(`option ${code} in ${where}: length ${len} runs past the end`);
+    const parts = into.get(code);
+    const data = buf.subarray(i + 2, i + 2 + len);
+    if (parts) parts.push(data);
+    else into.set(code, [data]);
+    i += 2 + len;
+  }
+  // A missing END is tolerated: many relays and ROMs end the packet right after the last option.
+}
+
+/** RFC 3396 §5: concatenate the instances of each code in the order they appeared. */
+export function joinOptions(parts: Map<number, Uint8Array[]>): DhcpOption[] {
+  return [...parts].map(([code, list]) => ({ code, data: list.length === 1 ? Uint8Array.from(list[0]!) : Buffer.concat(list) }));
+}
+
+/** One option as wire TLVs: split into 255-byte pieces (RFC 3396 §6); empty data is one 0-length TLV. */
+export function optionChunks(o: DhcpOption): Uint8Array[] {
+  if (o.code === Opt.PAD || o.code === Opt.END || o.code > 255 || o.code < 0) {
+    throw new RangeError(`option code ${o.code} cannot be encoded as a TLV`);
+  }
+  const out: Uint8Array[] = [];
+  let off = 0;
+  do {
+    const piece = o.data.subarray(off, off + 255);
+    const tlv = new Uint8Array(2 + piece.length);
+    tlv[0] = o.code;
+    tlv[1] = piece.length;
+    tlv.set(piece, 2);
+    out.push(tlv);
+    off += 255;
+  } while (off < o.data.length);
+  return out;
+}
+
+/** Put option 82 last (RFC 3046 §2.2: the server echoes it as the last option). */
+export function orderForWire(options: DhcpOption[]): DhcpOption[] {
+  const rest = options.filter((o) => o.code !== Opt.RELAY_AGENT_INFO && o.code !== Opt.OVERLOAD);
+  const agent = options.filter((o) => o.code === Opt.RELAY_AGENT_INFO);
+  return [...rest, ...agent];
+}

@@ -1,0 +1,178 @@
+import { DecodeError } from '../../errors.js';
+import { BOOTP_MIN_LEN, DEFAULT_MAX_LEN, HEADER_LEN, MAGIC_COOKIE, Opt } from './codes.js';
+import { joinOptions, optionChunks, orderForWire, readOptionArea, type DhcpOption } from './options.js';
+import { formatIp, parseIp } from './ip.js';
+
+/** A BOOTP/DHCP message (RFC 2131 §2). Addresses are dotted quads; options are joined raw data. */
+export interface DhcpPacket {
+  op: number; // 1 BOOTREQUEST, 2 BOOTREPLY
+  htype: number;
+  hlen: number;
+  hops: number;
+  xid: number;
+  secs: number;
+  flags: number;
+  ciaddr: string;
+  yiaddr: string;
+  siaddr: string;
+  giaddr: string;
+  chaddr: Uint8Array; // 16 bytes as on the wire; the MAC is the first hlen
+  sname: string;
+  file: string;
+  options: DhcpOption[];
+}
+
+export interface EncodeOptions {
+  /** Largest DHCP message the peer accepts (option 57 minus IP/UDP headers); default 548. */
+  maxLength?: number;
+}
+
+const SNAME_OFF = 44;
+const FILE_OFF = 108;
+const OPTIONS_OFF = HEADER_LEN + 4;
+
+function cString(buf: Uint8Array): string {
+  const end = buf.indexOf(0);
+  return Buffer.from(end < 0 ? buf : buf.subarray(0, end)).toString('latin1');
+}
+
+/** Decode a DHCP message; throws DecodeError for anything that is not one. */
+export function decodePacket(buf: Uint8Array): DhcpPacket {
+  if (buf.length < OPTIONS_OFF) throw new DecodeError(`${buf.length} bytes is shorter than a DHCP header (${OPTIONS_OFF})`);
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const op = buf[0]!;
+  if (op !== 1 && op !== 2) throw new DecodeError(`op ${op} is neither BOOTREQUEST nor BOOTREPLY`);
+  const hlen = buf[2]!;
+  if (hlen > 16) throw new DecodeError(`hlen ${hlen} exceeds the 16-byte chaddr`);
+  if (v.getUint32(HEADER_LEN) !== MAGIC_COOKIE) throw new DecodeError('missing DHCP magic cookie 63:82:53:63');
+  const parts = new Map<number, Uint8Array[]>();
+  readOptionArea(buf.subarray(OPTIONS_OFF), parts, 'options');
+  // RFC 2131 §4.1: with option 52, `file` is read before `sname`.
+  const overload = parts.get(Opt.OVERLOAD)?.[0];
+  let overloadBits = 0;
+  if (overload) {
+    if (overload.length !== 1 || overload[0]! < 1 || overload[0]! > 3) throw new DecodeError('option 52 (overload) must be one byte 1..3');
+    overloadBits = overload[0]!;
+    parts.delete(Opt.OVERLOAD);
+    if (overloadBits & 1) readOptionArea(buf.subarray(FILE_OFF, FILE_OFF + 128), parts, 'file');
+    if (overloadBits & 2) readOptionArea(buf.subarray(SNAME_OFF, SNAME_OFF + 64), parts, 'sname');
+    parts.delete(Opt.OVERLOAD);
+  }
+  return {
+    op,
+    htype: buf[1]!,
+    hlen,
+    hops: buf[3]!,
+    xid: v.getUint32(4),
+    secs: v.getUint16(8),
+    flags: v.getUint16(10),
+    ciaddr: formatIp(buf, 12),
+    yiaddr: formatIp(buf, 16),
+    siaddr: formatIp(buf, 20),
+    giaddr: formatIp(buf, 24),
+    chaddr: Uint8Array.from(buf.subarray(28, 44)),
+    sname: overloadBits & 2 ? '' : cString(buf.subarray(SNAME_OFF, SNAME_OFF + 64)),
+    file: overloadBits & 1 ? '' : cString(buf.subarray(FILE_OFF, FILE_OFF + 128)),
+    options: joinOptions(parts),
+  };
+}
+
+interface Layout {
+  main: Uint8Array[];
+  file: Uint8Array[] | null;
+  sname: Uint8Array[] | null;
+  length: number;
+}
+
+const sum = (list: Uint8Array[]): number => list.reduce((n, c) => n + c.length, 0);
+
+/**
+ * Where each TLV goes: everything in `options` if it fits in maxLength; otherwise option 52
+ * plus option 82 stay in `options` and the rest overflow into `file`, then `sname`
+ * (RFC 2131 §4.1, RFC 3396 keeps the order main → file → sname).
+ */
+function layout(p: DhcpPacket, maxLength: number): Layout {
+  const chunks = orderForWire(p.options).flatMap(optionChunks);
+  const mainRoom = maxLength - OPTIONS_OFF - 1; // END
+  const total = sum(chunks);
+  const finish = (main: Uint8Array[], file: Uint8Array[] | null, sname: Uint8Array[] | null): Layout => ({
+    main,
+    file,
+    sname,
+    length: Math.max(BOOTP_MIN_LEN, OPTIONS_OFF + sum(main) + 1),
+  });
+  if (total <= mainRoom) return finish(chunks, null, null);
+  const agent = p.options.filter((o) => o.code === Opt.RELAY_AGENT_INFO).flatMap(optionChunks);
+  const rest = chunks.slice(0, chunks.length - agent.length);
+  const canFile = p.file === '';
+  const canSname = p.sname === '';
+  let room = mainRoom - 3 - sum(agent);
+  const main: Uint8Array[] = [];
+  const file: Uint8Array[] = [];
+  const sname: Uint8Array[] = [];
+  let fileRoom = canFile ? 127 : 0;
+  let snameRoom = canSname ? 63 : 0;
+  for (const c of rest) {
+    if (c.length <= room && file.length === 0 && sname.length === 0) {
+      main.push(c);
+      room -= c.length;
+    } else if (c.length <= fileRoom && sname.length === 0) {
+      file.push(c);
+      fileRoom -= c.length;
+    } else if (c.length <= snameRoom) {
+      sname.push(c);
+      snameRoom -= c.length;
+    } else {
+      throw new RangeError(`DHCP options (${total} bytes) do not fit in a ${maxLength}-byte message`);
+    }
+  }
+  const bits = (file.length ? 1 : 0) | (sname.length ? 2 : 0);
+  const overload = Uint8Array.of(Opt.OVERLOAD, 1, bits);
+  return finish([overload, ...main, ...agent], file.length ? file : null, sname.length ? sname : null);
+}
+
+/** Bytes `encodePacket` will produce (padded to the 300-byte BOOTP minimum). */
+export function encodingLength(p: DhcpPacket, opts: EncodeOptions = {}): number {
+  return layout(p, opts.maxLength ?? DEFAULT_MAX_LEN).length;
+}
+
+function writeArea(out: Uint8Array, off: number, chunks: Uint8Array[]): number {
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  out[off] = Opt.END;
+  return off + 1;
+}
+
+function writeText(out: Uint8Array, off: number, size: number, text: string, field: string): void {
+  const bytes = Buffer.from(text, 'latin1');
+  if (bytes.length > size - 1) throw new RangeError(`${field} "${text}" is longer than ${size - 1} bytes`);
+  out.set(bytes, off);
+}
+
+/** Encode a message: header, magic cookie, options (long ones split, 82 last), END, padding. */
+export function encodePacket(p: DhcpPacket, opts: EncodeOptions = {}): Uint8Array {
+  const l = layout(p, opts.maxLength ?? DEFAULT_MAX_LEN);
+  const out = new Uint8Array(l.length);
+  const v = new DataView(out.buffer);
+  out[0] = p.op;
+  out[1] = p.htype;
+  out[2] = p.hlen;
+  out[3] = p.hops;
+  v.setUint32(4, p.xid >>> 0);
+  v.setUint16(8, p.secs);
+  v.setUint16(10, p.flags);
+  parseIp(p.ciaddr, out, 12);
+  parseIp(p.yiaddr, out, 16);
+  parseIp(p.siaddr, out, 20);
+  parseIp(p.giaddr, out, 24);
+  out.set(p.chaddr.subarray(0, 16), 28);
+  if (l.sname) writeArea(out, SNAME_OFF, l.sname);
+  else writeText(out, SNAME_OFF, 64, p.sname, 'sname');
+  if (l.file) writeArea(out, FILE_OFF, l.file);
+  else writeText(out, FILE_OFF, 128, p.file, 'file');
+  v.setUint32(HEADER_LEN, MAGIC_COOKIE);
+  writeArea(out, OPTIONS_OFF, l.main);
+  return out;
+}
