@@ -1,0 +1,97 @@
+import type { Cluster, Node, Profile, ProfileLabel } from '../inventory/types.js';
+import { TemplateStore } from './templates.js';
+
+export interface RendererOptions {
+  /** Template folders, searched in order (admin overrides first, then the built-in one). */
+  templateDirs: string[];
+  /** Base URL boot files are served from over HTTP, for iPXE (e.g. http://10.0.0.1:8080/boot/files). */
+  httpBase: string;
+}
+
+interface LabelView {
+  name: string;
+  menuLabel: string | null;
+  localboot: string | null;
+  kernel: string | null;
+  initrds: string[];
+  append: string;
+}
+
+/** The kernel command line of a label for a node: initrd=…, profile args, node_id, the node's extras. */
+export function appendLine(label: ProfileLabel, node: Node | null, initrdBase = ''): string {
+  const parts: string[] = [];
+  if (label.initrds.length) parts.push(`initrd=${label.initrds.map((i) => initrdBase + i).join(',')}`);
+  if (label.args) parts.push(label.args);
+  if (node?.nodeId !== null && node?.nodeId !== undefined) parts.push(`node_id=${node.nodeId}`);
+  if (node?.extraArgs) parts.push(node.extraArgs);
+  return parts.join(' ');
+}
+
+function labelView(l: ProfileLabel, node: Node | null): LabelView {
+  return {
+    name: l.name,
+    menuLabel: l.menuLabel,
+    localboot: l.localboot === null ? null : String(l.localboot),
+    kernel: l.kernel,
+    initrds: l.initrds,
+    append: l.localboot === null ? appendLine(l, node) : '',
+  };
+}
+
+export const defaultLabel = (p: Profile): ProfileLabel => p.labels.find((l) => l.name === p.defaultLabel) ?? p.labels[0]!;
+
+/** Renders every boot file rackboot serves or exports. Pure given the templates. */
+export class Renderer {
+  readonly templates: TemplateStore;
+  constructor(private readonly opts: RendererOptions) {
+    this.templates = new TemplateStore(opts.templateDirs);
+  }
+
+  /** pxelinux.cfg for a node (or an unknown machine when node is null) booting `profile`. */
+  pxelinux(profile: Profile, node: Node | null): string {
+    return this.templates.render(profile.template, {
+      display: profile.display,
+      f1: profile.f1,
+      prompt: profile.prompt,
+      timeout: profile.timeout,
+      default: defaultLabel(profile).name,
+      labels: profile.labels.map((l) => labelView(l, node)),
+      node: node ? { hostname: node.hostname, mac: node.mac, nodeId: node.nodeId, ip: node.ip } : null,
+    });
+  }
+
+  /** What an unregistered machine gets when the policy is local boot. */
+  localboot(): string {
+    return this.templates.render('localboot', {});
+  }
+
+  /** iPXE script booting the profile's default label over HTTP. */
+  ipxe(profile: Profile, node: Node | null): string {
+    const entry = defaultLabel(profile);
+    return this.templates.render('ipxe', {
+      hostname: node?.hostname ?? 'unknown',
+      mac: node?.mac ?? 'unknown',
+      profile: profile.name,
+      base: this.opts.httpBase,
+      entry: { ...labelView(entry, node), append: entry.localboot === null ? appendLine({ ...entry, initrds: entry.initrds.map((i) => i.replace(/.*\//, '')) }, node) : '' },
+    });
+  }
+
+  /** /etc/kerrighed_nodes for a cluster: session, nbmin, one hostname:iface line per node. */
+  kerrighedNodes(cluster: Cluster, nodes: Node[]): string {
+    const sorted = [...nodes].sort((a, b) => (a.nodeId ?? 0) - (b.nodeId ?? 0));
+    return this.templates.render('kerrighed_nodes', {
+      sessionId: cluster.sessionId,
+      nbmin: cluster.nbmin,
+      nodes: sorted.map((n) => ({ hostname: n.hostname, iface: cluster.iface, nodeId: n.nodeId, ip: n.ip })),
+    });
+  }
+
+  dhcpdHosts(nodes: Node[]): string {
+    return this.templates.render('dhcpd-hosts', { nodes: nodes.map((n) => ({ hostname: n.hostname, mac: n.mac, ip: n.ip })) });
+  }
+
+  hosts(nodes: Node[]): string {
+    return this.templates.render('hosts', { nodes: nodes.filter((n) => n.ip).map((n) => ({ hostname: n.hostname, ip: n.ip })) });
+  }
+}

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { isoNow } from '../store/db.js';
+import { ImageRepo } from '../store/images.js';
+import type { Image, ImageKind } from './types.js';
+import * as v from './validate.js';
+
+const KINDS: ImageKind[] = ['kernel', 'initrd', 'disk'];
+
+/** Guess the kind from the file name the way admins name them (vmlinuz-*, *.rdz, initrd*). */
+export function guessKind(file: string): ImageKind {
+  const base = file.replace(/.*\//, '').toLowerCase();
+  if (/^(vmlinu[xz]|bzimage|kernel)/.test(base)) return 'kernel';
+  if (/(initrd|initramfs|\.rdz$|\.cpio(\.gz|\.xz|\.zst)?$)/.test(base)) return 'initrd';
+  return 'disk';
+}
+
+/** sha256 of a file, streamed so a multi-GiB image is never held in memory. */
+export async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** Images: kernels, initrds and disk images, with size and sha256 recorded at registration. */
+export class ImageService {
+  private readonly repo: ImageRepo;
+  constructor(
+    db: Database,
+    private readonly imagesDir: string,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.repo = new ImageRepo(db);
+  }
+
+  list(): Image[] {
+    return this.repo.list();
+  }
+  get(name: string): Image {
+    const i = this.repo.byName(name);
+    if (!i) throw new NotFoundError(`no image "${name}" (see rackboot image list)`);
+    return i;
+  }
+  /** Absolute path of an image's file. */
+  pathOf(image: Image): string {
+    return isAbsolute(image.path) ? image.path : resolve(this.imagesDir, image.path);
+  }
+
+  async add(name: string, file: string, kind?: string): Promise<Image> {
+    v.name(name, 'name');
+    const k = (kind ?? guessKind(file)) as ImageKind;
+    if (!KINDS.includes(k)) throw new ValidationError(`"${kind}" must be one of ${KINDS.join(', ')}`, 'kind');
+    if (this.repo.byName(name)) throw new ConflictError(`image "${name}" already exists`);
+    const abs = resolve(this.imagesDir, file);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      throw new NotFoundError(`no file ${abs}`);
+    }
+    if (!st.isFile()) throw new ValidationError(`${abs} is not a regular file`, 'file');
+    const sha256 = await sha256File(abs);
+    const rel = relative(this.imagesDir, abs);
+    const path = rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
+    this.repo.insert({ name, path, size: st.size, sha256, kind: k, addedAt: isoNow(this.clock) });
+    return this.get(name);
+  }
+
+  remove(name: string): Image {
+    const i = this.get(name);
+    this.repo.remove(i.id);
+    return i;
+  }
+}

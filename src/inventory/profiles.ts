@@ -1,0 +1,106 @@
+import type { Database } from 'better-sqlite3';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { ProfileRepo } from '../store/profiles.js';
+import type { Profile, ProfileLabel } from './types.js';
+import * as v from './validate.js';
+
+export interface LabelInput {
+  name: string;
+  menuLabel?: string | null;
+  localboot?: number | null;
+  kernel?: string | null;
+  initrds?: string[];
+  args?: string;
+}
+
+export interface ProfileInput {
+  name: string;
+  template?: string;
+  prompt?: number;
+  timeout?: number;
+  display?: string | null;
+  f1?: string | null;
+  defaultLabel?: string | null;
+  labels: LabelInput[];
+}
+
+function label(l: LabelInput, i: number): ProfileLabel {
+  const f = (k: string): string => `labels[${i}].${k}`;
+  const hasKernel = l.kernel !== undefined && l.kernel !== null && l.kernel !== '';
+  const hasLocal = l.localboot !== undefined && l.localboot !== null;
+  if (hasKernel === hasLocal) throw new ValidationError('give either a kernel or localboot, not both or neither', f('kernel'));
+  return {
+    name: v.name(l.name, f('name')),
+    menuLabel: l.menuLabel ? v.oneLine(l.menuLabel, f('menu_label')) : null,
+    localboot: hasLocal ? v.intIn(l.localboot!, -1, 0x80, f('localboot')) : null,
+    kernel: hasKernel ? v.bootPath(l.kernel!, f('kernel')) : null,
+    initrds: (l.initrds ?? []).map((p, j) => v.bootPath(p, `${f('initrds')}[${j}]`)),
+    args: v.kernelArgs(l.args ?? '', f('args')),
+  };
+}
+
+/** Profiles: what a node boots, as one or more pxelinux menu labels. */
+export class ProfileService {
+  private readonly repo: ProfileRepo;
+  constructor(db: Database) {
+    this.repo = new ProfileRepo(db);
+  }
+
+  list(): Profile[] {
+    return this.repo.list();
+  }
+  find(name: string): Profile | undefined {
+    return this.repo.byName(name);
+  }
+  get(name: string): Profile {
+    const p = this.repo.byName(name);
+    if (!p) throw new NotFoundError(`no profile "${name}" (see rackboot profile list)`);
+    return p;
+  }
+
+  private validate(p: ProfileInput): Omit<Profile, 'id'> {
+    if (p.labels.length === 0) throw new ValidationError('a profile needs at least one label (a kernel or localboot entry)', 'labels');
+    const labels = p.labels.map(label);
+    const names = new Set<string>();
+    for (const l of labels) {
+      if (names.has(l.name)) throw new ValidationError(`label "${l.name}" appears twice`, 'labels');
+      names.add(l.name);
+    }
+    const defaultLabel = p.defaultLabel ?? null;
+    if (defaultLabel !== null && !names.has(defaultLabel)) throw new ValidationError(`"${defaultLabel}" is not one of the labels (${[...names].join(', ')})`, 'default_label');
+    return {
+      name: v.name(p.name, 'name'),
+      template: v.name(p.template ?? 'pxelinux', 'template'),
+      prompt: v.intIn(p.prompt ?? 1, 0, 1, 'prompt'),
+      timeout: v.intIn(p.timeout ?? 5, 0, 35996, 'timeout'),
+      display: p.display ? v.bootPath(p.display, 'display') : null,
+      f1: p.f1 ? v.bootPath(p.f1, 'f1') : null,
+      defaultLabel,
+      labels,
+    };
+  }
+
+  add(input: ProfileInput): Profile {
+    if (this.repo.byName(input.name)) throw new ConflictError(`profile "${input.name}" already exists`);
+    const rec = this.validate(input);
+    this.repo.insert(rec);
+    return this.get(rec.name);
+  }
+
+  update(name: string, patch: Partial<ProfileInput>): Profile {
+    const cur = this.get(name);
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined));
+    const rec = this.validate({ ...cur, ...defined } as ProfileInput);
+    if (rec.name !== cur.name && this.repo.byName(rec.name)) throw new ConflictError(`profile "${rec.name}" already exists`);
+    this.repo.update(cur.id, rec);
+    return this.get(rec.name);
+  }
+
+  remove(name: string): Profile {
+    const p = this.get(name);
+    const n = this.repo.nodeCount(p.id);
+    if (n > 0) throw new ConflictError(`profile "${name}" is used by ${n} node(s); give them another profile first`);
+    this.repo.remove(p.id);
+    return p;
+  }
+}

@@ -1,0 +1,35 @@
+import type { Database } from 'better-sqlite3';
+import type { Image, ImageKind } from '../inventory/types.js';
+
+interface ImageRow {
+  id: number;
+  name: string;
+  path: string;
+  size: number;
+  sha256: string;
+  kind: ImageKind;
+  added_at: string;
+}
+
+const toImage = (r: ImageRow): Image => ({ id: r.id, name: r.name, path: r.path, size: r.size, sha256: r.sha256, kind: r.kind, addedAt: r.added_at });
+
+export class ImageRepo {
+  constructor(private readonly db: Database) {}
+
+  byName(name: string): Image | undefined {
+    const r = this.db.prepare('SELECT * FROM images WHERE name = ?').get(name) as ImageRow | undefined;
+    return r && toImage(r);
+  }
+  list(): Image[] {
+    return (this.db.prepare('SELECT * FROM images ORDER BY kind, name').all() as ImageRow[]).map(toImage);
+  }
+  insert(i: Omit<Image, 'id'>): number {
+    const info = this.db
+      .prepare('INSERT INTO images (name, path, size, sha256, kind, added_at) VALUES (@name, @path, @size, @sha256, @kind, @addedAt)')
+      .run(i);
+    return Number(info.lastInsertRowid);
+  }
+  remove(id: number): void {
+    this.db.prepare('DELETE FROM images WHERE id = ?').run(id);
+  }
+}
