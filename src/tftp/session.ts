@@ -1,0 +1,81 @@
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { encode } from '../wire/tftp/codec.js';
+import { TftpErrorCode } from '../wire/tftp/packet.js';
+import type { Clock } from './clock.js';
+import type { TftpConfig } from './config.js';
+import type { Negotiated } from './options.js';
+import type { Source } from './source.js';
+import { Transfer, type TransferResult } from './transfer.js';
+
+const UNKNOWN_TID = encode({ op: 'error', code: TftpErrorCode.UNKNOWN_TID, message: 'Unknown transfer ID' });
+
+/** Bind a fresh UDP socket on the server's address and an ephemeral port: a new TID (RFC 1350 §4). */
+export function bindTidSocket(address: string): Promise<Socket> {
+  const socket = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4' });
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind({ address, port: 0 }, () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+  });
+}
+
+/** Send one ERROR from a new TID, then close it (a refused request never gets a transfer). */
+export async function sendError(address: string, to: RemoteInfo, code: number, message: string): Promise<void> {
+  const socket = await bindTidSocket(address);
+  await new Promise<void>((resolve) => {
+    socket.send(encode({ op: 'error', code, message }), to.port, to.address, () => resolve());
+  });
+  socket.close();
+}
+
+export interface SessionHooks {
+  onUnknownTid(from: RemoteInfo): void;
+  onMalformed(packet: Buffer, from: RemoteInfo): void;
+  onDone(result: TransferResult): void;
+}
+
+/**
+ * One transfer on its own socket: packets from the client's TID drive the Transfer;
+ * packets from any other address or port get ERROR 5 and the transfer carries on
+ * (RFC 1350 §4).
+ */
+export async function startSession(
+  config: TftpConfig,
+  client: RemoteInfo,
+  source: Source,
+  negotiated: Negotiated,
+  clock: Clock,
+  hooks: SessionHooks,
+): Promise<Transfer> {
+  const socket = await bindTidSocket(config.address);
+  const port = client.port;
+  const addr = client.address;
+  const transfer = new Transfer({
+    source,
+    blksize: negotiated.blksize,
+    windowsize: negotiated.windowsize,
+    oack: negotiated.oack,
+    clock,
+    minTimeoutMs: config.minTimeoutMs,
+    initialTimeoutMs: negotiated.timeoutMs ?? config.initialTimeoutMs,
+    maxTimeoutMs: Math.max(config.maxTimeoutMs, negotiated.timeoutMs ?? 0),
+    retries: config.retries,
+    send: (packet) => socket.send(packet, port, addr),
+    onMalformed: (packet) => hooks.onMalformed(packet, client),
+    onDone: (result) => {
+      socket.close();
+      hooks.onDone(result);
+    },
+  });
+  socket.on('message', (msg, from) => {
+    if (from.port === port && from.address === addr) return transfer.handle(msg);
+    hooks.onUnknownTid(from);
+    socket.send(UNKNOWN_TID, from.port, from.address);
+  });
+  socket.on('error', (e) => transfer.abort(`socket error: ${e.message}`));
+  transfer.start();
+  return transfer;
+}
