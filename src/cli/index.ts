@@ -1,8 +1,20 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { registerClusterCommands } from './cluster.js';
+import { registerImageCommands } from './image.js';
+import { registerImportExportCommands } from './import-export.js';
+import { registerNodeCommands } from './node.js';
+import { registerProfileCommands } from './profile.js';
+import { registerRenderCommands } from './render.js';
+import { registerServeCommand } from './serve.js';
 
 /** Each verb lives in its own file and registers itself here. */
 export function registerCommands(program: Command, ctx: CliContext): void {
-  void program;
-  void ctx;
+  registerNodeCommands(program, ctx);
+  registerClusterCommands(program, ctx);
+  registerProfileCommands(program, ctx);
+  registerImageCommands(program, ctx);
+  registerRenderCommands(program, ctx);
+  registerImportExportCommands(program, ctx);
+  registerServeCommand(program, ctx);
 }

@@ -46,7 +46,8 @@ export class ClusterService {
 
   add(input: ClusterInput): Cluster {
     if (this.repo.byName(input.name)) throw new ConflictError(`cluster "${input.name}" already exists`);
-    const rec = this.validate({ sessionId: 1, nbmin: 1, iface: 'eth0', nodeIdPolicy: 'lowest-free', ...input });
+    const defined = Object.fromEntries(Object.entries(input).filter(([, x]) => x !== undefined));
+    const rec = this.validate({ sessionId: 1, nbmin: 1, iface: 'eth0', nodeIdPolicy: 'lowest-free', ...defined } as Required<ClusterInput>);
     this.repo.insert(rec);
     return this.get(rec.name);
   }

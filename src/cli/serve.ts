@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import type { CliContext } from './context.js';
+import { runDaemon } from '../daemon/daemon.js';
+
+export function registerServeCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .description('run the daemon: DHCP, TFTP, HTTP and multicast from one process (embedded default config when no --config)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or trace (overrides the config)')
+    .action(async (o: { logLevel?: string }) => {
+      await runDaemon(ctx, { logLevel: o.logLevel });
+    });
+}
