@@ -7,6 +7,7 @@ import { registerNodeCommands } from './node.js';
 import { registerProfileCommands } from './profile.js';
 import { registerRenderCommands } from './render.js';
 import { registerServeCommand } from './serve.js';
+import { registerTokenCommands } from './token.js';
 
 /** Each verb lives in its own file and registers itself here. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -17,4 +18,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerRenderCommands(program, ctx);
   registerImportExportCommands(program, ctx);
   registerServeCommand(program, ctx);
+  registerTokenCommands(program, ctx);
 }

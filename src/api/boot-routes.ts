@@ -1,0 +1,86 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { BootBackend } from '../boot/backend.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { parseMac } from '../inventory/mac.js';
+import type { Node } from '../inventory/types.js';
+import type { Logger } from '../log.js';
+import { resolveBootFile, safeSegments, type Mount } from './boot-files.js';
+import { clientIp } from './client.js';
+
+export interface BootRouteDeps {
+  backend: BootBackend;
+  logger: Logger;
+  mounts: readonly Mount[];
+}
+
+/** Stages a node may report about itself; DHCP/TFTP stages are only ever observed. */
+const REPORTABLE = new Set(['up']);
+const PXELINUX_CFG = 'pxelinux.cfg/';
+
+function record(deps: BootRouteDeps, node: Node | undefined, path: string, ip: string): void {
+  if (!node) return;
+  const stage = deps.backend.stageForFile(node, path);
+  if (stage) deps.backend.recordStage(node, stage, `http ${path} to ${ip}`);
+}
+
+const wantedPath = (req: Request): string => {
+  const p = req.params as { path?: string[] | string };
+  return Array.isArray(p.path) ? p.path.join('/') : (p.path ?? '');
+};
+
+/**
+ * Unauthenticated routes nodes use while booting: iPXE scripts, boot files over HTTP
+ * (the same mounts TFTP serves; `pxelinux.cfg/*` rendered), and the report-back, which
+ * is the only unauthenticated write and trusts nothing but the socket's address.
+ */
+export function bootRoutes(deps: BootRouteDeps): Router {
+  const r = Router();
+
+  r.get('/boot/:mac.ipxe', (req, res) => {
+    const ip = clientIp(req);
+    const mac = req.params.mac === 'default' ? undefined : parseMac(req.params.mac);
+    const script = deps.backend.renderIpxeScript(mac, ip);
+    deps.logger.debug({ ip, mac, bytes: script.length }, 'served iPXE script');
+    res.type('text/plain').send(script);
+  });
+
+  r.get('/boot/files/*path', (req, res, next) => {
+    const ip = clientIp(req);
+    const path = wantedPath(req);
+    const parts = safeSegments(path);
+    if (!parts) throw new ValidationError(`"${path}" is not a safe boot file path (no .. or control characters)`, 'path');
+    const clean = parts.join('/');
+    const node = req.method === 'GET' ? deps.backend.nodeByIp(ip) : undefined;
+    if (clean.startsWith(PXELINUX_CFG)) {
+      const body = deps.backend.renderPxelinuxConfig(clean.slice(PXELINUX_CFG.length), ip);
+      if (!body) throw new NotFoundError(`no boot file ${clean}`);
+      deps.logger.debug({ ip, path: clean, bytes: body.length }, 'served boot file (rendered)');
+      record(deps, node, clean, ip);
+      res.type('text/plain').send(body);
+      return;
+    }
+    const file = resolveBootFile(deps.mounts, clean);
+    if (!file) throw new NotFoundError(`no boot file ${clean}`);
+    res.sendFile(file, { dotfiles: 'allow', acceptRanges: true }, (err) => {
+      if (err) return next(err);
+      deps.logger.debug({ ip, path: clean, file }, 'served boot file');
+      record(deps, node, clean, ip);
+    });
+  });
+
+  const report = (req: Request, res: Response): void => {
+    const ip = clientIp(req);
+    const q = { ...(req.query as Record<string, unknown>), ...((req.body as Record<string, unknown> | undefined) ?? {}) };
+    const stage = typeof q.stage === 'string' ? q.stage : 'up';
+    if (!REPORTABLE.has(stage)) throw new ValidationError(`"${stage}" cannot be reported by a node; only: ${[...REPORTABLE].join(', ')}`, 'stage');
+    const node = deps.backend.nodeByIp(ip);
+    if (!node) throw new NotFoundError(`no registered node has address ${ip} (fixed or leased); report-back is accepted only from the node's own address`);
+    const detail = typeof q.detail === 'string' ? q.detail.replace(/[\0-\x1f\x7f]/g, ' ').slice(0, 200) : undefined;
+    deps.backend.recordStage(node, 'up', detail);
+    deps.logger.info({ ip, hostname: node.hostname, stage }, 'node reported back');
+    res.type('text/plain').send(`ok ${node.hostname} ${stage}\n`);
+  };
+  r.get('/report', report);
+  r.post('/report', express.urlencoded({ extended: false, limit: '4kb' }), report);
+  return r;
+}
