@@ -1,0 +1,132 @@
+import { MessageType, Opt } from '../wire/dhcp/codes.js';
+import { option } from '../wire/dhcp/accessors.js';
+import { ipToInt } from '../wire/dhcp/ip.js';
+import { makeNak, replySkeleton, stop, type Exchange, type HandlerEnv } from './exchange.js';
+import { contains, inPool, type Subnet } from './subnets.js';
+
+const ZERO = '0.0.0.0';
+
+/** The address this client may hold on this subnet: its fixed one, else a pool address it may have. */
+function acceptable(x: Exchange, env: HandlerEnv, subnet: Subnet, ip: string): boolean {
+  const mac = x.req.client.mac;
+  if (x.node?.ip) return ip === x.node.ip;
+  const n = ipToInt(ip);
+  return inPool(subnet, n) && env.book.availableTo(n, mac);
+}
+
+function bind(x: Exchange, env: HandlerEnv, subnet: Subnet, ip: string): true {
+  const c = x.req.client;
+  env.book.bind({
+    ip,
+    mac: c.mac,
+    subnet: subnet.name,
+    leaseMs: subnet.config.leaseTime * 1000,
+    hostname: x.node?.hostname ?? c.hostname ?? null,
+    clientId: c.clientId,
+    fixed: x.node?.ip === ip,
+  });
+  x.reply = replySkeleton(x.req.packet, MessageType.ACK, env.serverAddress);
+  x.reply.yiaddr = ip;
+  x.reply.ciaddr = x.req.packet.ciaddr;
+  addLeaseTimes(x, subnet);
+  x.outcome = 'ack';
+  x.durable = true;
+  return true;
+}
+
+/** Option 51 plus T1 = 0.5 and T2 = 0.875 of the lease (RFC 2131 §4.4.5). */
+function addLeaseTimes(x: Exchange, subnet: Subnet): void {
+  const t = subnet.config.leaseTime;
+  x.reply.options.push(option.u32(Opt.LEASE_TIME, t), option.u32(Opt.RENEWAL_T1, Math.floor(t / 2)), option.u32(Opt.REBINDING_T2, Math.floor((t * 7) / 8)));
+}
+
+/** A wrong address: NAK when authoritative, else stay silent (RFC 2131 §4.3.2). */
+function refuse(x: Exchange, env: HandlerEnv, why: string): boolean {
+  if (env.config.authoritative) return makeNak(x, env.serverAddress, why);
+  return stop(x, 'not_authoritative');
+}
+
+function discover(x: Exchange, env: HandlerEnv, subnet: Subnet): boolean {
+  const c = x.req.client;
+  let ip: string | undefined;
+  if (x.node?.ip) {
+    if (!contains(subnet, ipToInt(x.node.ip))) {
+      env.logger.warn({ mac: c.mac, ip: x.node.ip, subnet: subnet.name }, 'dhcp: node fixed address is not on the subnet it asks from');
+      return stop(x, 'wrong_subnet');
+    }
+    ip = x.node.ip;
+  } else {
+    ip = env.book.allocate(subnet, c.mac, c.requestedIp);
+    if (ip === undefined) {
+      env.logger.warn({ mac: c.mac, subnet: subnet.name }, 'dhcp: pool exhausted, no offer');
+      return stop(x, 'pool_exhausted');
+    }
+  }
+  env.book.hold(c.mac, ip);
+  x.reply = replySkeleton(x.req.packet, MessageType.OFFER, env.serverAddress);
+  x.reply.yiaddr = ip;
+  addLeaseTimes(x, subnet);
+  x.outcome = 'offer';
+  return true;
+}
+
+/** RFC 2131 §4.3.2: SELECTING, INIT-REBOOT, RENEWING/REBINDING told apart by server id and ciaddr. */
+function request(x: Exchange, env: HandlerEnv, subnet: Subnet): boolean {
+  const c = x.req.client;
+  const ciaddr = x.req.packet.ciaddr;
+  if (c.serverId !== undefined) {
+    if (c.serverId !== env.serverAddress) {
+      env.book.forgetOffer(c.mac);
+      return stop(x, 'other_server');
+    }
+    const ip = c.requestedIp ?? (ciaddr !== ZERO ? ciaddr : undefined);
+    if (ip === undefined) return stop(x, 'no_requested_ip');
+    // We were selected: we must answer, ACK or NAK.
+    return acceptable(x, env, subnet, ip) ? bind(x, env, subnet, ip) : makeNak(x, env.serverAddress, 'requested address not available');
+  }
+  const ip = ciaddr !== ZERO ? ciaddr : c.requestedIp;
+  if (ip === undefined) return stop(x, 'no_requested_ip');
+  if (!contains(subnet, ipToInt(ip))) return refuse(x, env, 'wrong network');
+  if (acceptable(x, env, subnet, ip)) {
+    const prior = env.book.activeLeaseOf(c.mac);
+    // INIT-REBOOT from a pool client we know with another address: it must start over.
+    if (ciaddr === ZERO && !x.node?.ip && prior && prior.ip !== ip) {
+      return refuse(x, env, 'not your address');
+    }
+    return bind(x, env, subnet, ip);
+  }
+  return refuse(x, env, 'not your address');
+}
+
+function inform(x: Exchange, env: HandlerEnv): true {
+  // RFC 2131 §4.3.5: configuration only — no yiaddr, no lease time.
+  x.reply = replySkeleton(x.req.packet, MessageType.ACK, env.serverAddress);
+  x.reply.ciaddr = x.req.packet.ciaddr;
+  x.outcome = 'inform';
+  return true;
+}
+
+/** The lease step of the full-mode chain. */
+export function leaseHandler(x: Exchange, env: HandlerEnv): boolean {
+  const subnet = x.subnet!;
+  const c = x.req.client;
+  switch (c.type) {
+    case MessageType.DISCOVER:
+      return discover(x, env, subnet);
+    case MessageType.REQUEST:
+      return request(x, env, subnet);
+    case MessageType.DECLINE:
+      if (c.requestedIp && (c.serverId === undefined || c.serverId === env.serverAddress)) {
+        env.logger.warn({ mac: c.mac, ip: c.requestedIp }, 'dhcp: client declined the address (in use on the wire); quarantined');
+        env.book.decline(c.mac, c.requestedIp, subnet.name);
+      }
+      return stop(x, 'declined');
+    case MessageType.RELEASE:
+      env.book.release(c.mac, x.req.packet.ciaddr);
+      return stop(x, 'released');
+    case MessageType.INFORM:
+      return inform(x, env);
+    default:
+      return stop(x, 'ignored');
+  }
+}

@@ -1,0 +1,57 @@
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+
+export type PacketHandler = (buf: Buffer, from: RemoteInfo) => void;
+
+/**
+ * The sockets of one DHCP port. Broadcasts (255.255.255.255:67) reach only a socket bound to
+ * the wildcard address, so `listen` is bound there. Node cannot choose the outgoing interface
+ * per packet (no SO_BINDTODEVICE, no IP_PKTINFO), so replies go out of a second socket bound to
+ * the provisioning interface's own address: Linux routes a limited broadcast sent from a
+ * socket bound to an interface address out of that interface. Both sockets share the port
+ * with SO_REUSEADDR and both feed the handler (unicasts to our address arrive on the second).
+ */
+export interface PortSockets {
+  send(buf: Uint8Array, port: number, address: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+function bind(address: string, port: number, onMessage: PacketHandler, onError: (e: Error) => void): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket({ type: 'udp4', reuseAddr: true });
+    s.once('error', reject);
+    s.bind({ address, port, exclusive: true }, () => {
+      s.off('error', reject);
+      s.on('error', onError);
+      s.setBroadcast(true);
+      s.on('message', onMessage);
+      resolve(s);
+    });
+  });
+}
+
+export async function openPort(opts: {
+  listenAddress: string;
+  serverAddress: string;
+  port: number;
+  onMessage: PacketHandler;
+  onError: (e: Error) => void;
+}): Promise<PortSockets> {
+  const listen = await bind(opts.listenAddress, opts.port, opts.onMessage, opts.onError);
+  let out = listen;
+  if (opts.listenAddress === '0.0.0.0' && opts.serverAddress !== '0.0.0.0') {
+    try {
+      out = await bind(opts.serverAddress, opts.port, opts.onMessage, opts.onError);
+    } catch (e) {
+      listen.close();
+      throw e;
+    }
+  }
+  const sockets = out === listen ? [listen] : [listen, out];
+  return {
+    send: (buf, port, address) =>
+      new Promise((resolve, reject) => out.send(buf, port, address, (err) => (err ? reject(err) : resolve()))),
+    close: async () => {
+      await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    },
+  };
+}

@@ -1,0 +1,184 @@
+import type { RemoteInfo } from 'node:dgram';
+import type { Database } from 'better-sqlite3';
+import type { BootBackend } from '../boot/backend.js';
+import { ConfigError, DecodeError } from '../errors.js';
+import { hexDump, type Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { LeaseRepo } from '../store/leases.js';
+import { BOOTREQUEST, DEFAULT_MAX_LEN, Opt, messageTypeName } from '../wire/dhcp/codes.js';
+import { decodePacket, encodePacket, type DhcpPacket } from '../wire/dhcp/packet.js';
+import { read } from '../wire/dhcp/accessors.js';
+import { describeClient } from './client.js';
+import type { DhcpConfig } from './config.js';
+import { runChain, type Exchange, type Handler, type HandlerEnv } from './exchange.js';
+import { fullChain } from './handlers.js';
+import { LeaseBook } from './leases.js';
+import { openPort, type PacketHandler, type PortSockets } from './listener.js';
+import { proxyChain } from './proxy.js';
+import { routeReply } from './route.js';
+import { buildSubnets } from './subnets.js';
+
+export interface DhcpServerOptions {
+  config: DhcpConfig;
+  db: Database;
+  backend: BootBackend;
+  /** Our address on the provisioning interface: server identifier, next-server, broadcast source. */
+  serverAddress: string;
+  ipxeScriptUrl: (mac: string) => string;
+  logger: Logger;
+  metrics: Metrics;
+  clock?: () => number;
+}
+
+export interface DhcpServer {
+  close(): Promise<void>;
+}
+
+/** RFC 2132 §9.10 option 57 counts the whole IP datagram; we never go above an Ethernet MTU. */
+function maxReplyLength(req: DhcpPacket): number {
+  let m: number | undefined;
+  try {
+    m = read.u16(req, Opt.MAX_MESSAGE_SIZE);
+  } catch {
+    m = undefined;
+  }
+  return m === undefined ? DEFAULT_MAX_LEN : Math.max(DEFAULT_MAX_LEN, Math.min(m, 1500) - 28);
+}
+
+/** Open the sockets for `config.mode` (full: 67; proxy: 67 and 4011) and serve until closed. */
+export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServer> {
+  const { config, logger, metrics, backend } = opts;
+  const clock = opts.clock ?? Date.now;
+  if (config.mode === 'off') return { close: async () => {} };
+  const subnets = buildSubnets(config.subnets);
+  if (config.mode === 'full' && subnets.length === 0) throw new ConfigError('mode full needs at least one subnet', 'dhcp.subnets');
+  const book = new LeaseBook(new LeaseRepo(opts.db), {
+    clock,
+    offerHoldMs: config.offerHoldSeconds * 1000,
+    declineHoldMs: config.declineHoldSeconds * 1000,
+    reservedForOther: (ip, mac) => {
+      const n = backend.nodeByIp(ip);
+      return n !== undefined && n.ip === ip && n.mac !== mac;
+    },
+  });
+  const env: HandlerEnv = { config, subnets, book, backend, serverAddress: opts.serverAddress, ipxeScriptUrl: opts.ipxeScriptUrl, logger };
+
+  // ACKs wait for their lease to be committed; one transaction per turn of the event loop.
+  let waiting: Array<() => void> = [];
+  let flushTimer: NodeJS.Immediate | NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    flushTimer = undefined;
+    const sends = waiting;
+    waiting = [];
+    try {
+      book.flush();
+    } catch (e) {
+      logger.error({ err: e }, 'dhcp: could not commit leases; ACKs withheld');
+      return;
+    }
+    for (const s of sends) s();
+  };
+  const scheduleFlush = (): void => {
+    if (flushTimer) return;
+    flushTimer = config.flushMilliseconds === 0 ? setImmediate(flush) : setTimeout(flush, config.flushMilliseconds);
+  };
+
+  const send = (port: PortSockets, buf: Uint8Array, to: { address: string; port: number }, type: string): void => {
+    port.send(buf, to.port, to.address).catch((e: Error) => {
+      metrics.dhcpPackets.inc({ type, outcome: 'send_error' });
+      logger.warn({ err: e.message, to }, 'dhcp: could not send reply');
+    });
+  };
+
+  const handle = (port: PortSockets, chain: Handler[], bootServerPort: boolean) => (buf: Buffer, from: RemoteInfo): void => {
+    let type = 'unknown';
+    try {
+      const packet = decodePacket(buf);
+      if (packet.op !== BOOTREQUEST) {
+        metrics.dhcpPackets.inc({ type: 'bootreply', outcome: 'ignored' });
+        return;
+      }
+      const client = describeClient(packet);
+      type = messageTypeName(client.type);
+      if (client.type === undefined) {
+        metrics.dhcpPackets.inc({ type: 'bootp', outcome: 'ignored' });
+        logger.debug({ from: from.address }, 'dhcp: BOOTP request without option 53, not for us');
+        return;
+      }
+      const x: Exchange = { req: { packet, client, source: { address: from.address, port: from.port }, bootServerPort }, reply: packet, outcome: 'ignored', durable: false };
+      const reply = runChain(chain, x, env);
+      metrics.dhcpPackets.inc({ type, outcome: x.outcome });
+      if (!reply) {
+        logger.debug({ mac: client.mac, type, outcome: x.outcome }, 'dhcp: no reply');
+        return;
+      }
+      const to = routeReply(packet, reply, { source: x.req.source, bootServerPort, serverPort: config.serverPort, clientPort: config.clientPort });
+      const bytes = encodePacket(reply, { maxLength: maxReplyLength(packet) });
+      logger.debug({ mac: client.mac, type, outcome: x.outcome, yiaddr: reply.yiaddr, to }, 'dhcp: reply');
+      if (x.durable) {
+        waiting.push(() => send(port, bytes, to, type));
+        scheduleFlush();
+      } else {
+        if (book.dirty) scheduleFlush();
+        send(port, bytes, to, type);
+      }
+    } catch (e) {
+      if (e instanceof DecodeError) {
+        metrics.malformed.inc({ protocol: 'dhcp' });
+        metrics.dhcpPackets.inc({ type, outcome: 'malformed' });
+        logger.warn({ from: from.address, reason: e.message, packet: hexDump(buf) }, 'dhcp: malformed packet dropped');
+      } else {
+        metrics.dhcpPackets.inc({ type, outcome: 'error' });
+        logger.error({ err: e, from: from.address }, 'dhcp: internal error handling a packet; dropped');
+      }
+    }
+  };
+
+  const ports: PortSockets[] = [];
+  const onError = (e: Error): void => logger.error({ err: e }, 'dhcp: socket error');
+  const open = async (port: number, chain: Handler[], bootServerPort: boolean): Promise<void> => {
+    let handler: PacketHandler = () => {};
+    const sockets = await openPort({ listenAddress: config.listenAddress, serverAddress: opts.serverAddress, port, onMessage: (b, f) => handler(b, f), onError });
+    handler = handle(sockets, chain, bootServerPort);
+    ports.push(sockets);
+  };
+  try {
+    if (config.mode === 'full') await open(config.serverPort, fullChain, false);
+    else {
+      await open(config.serverPort, proxyChain, false);
+      await open(config.proxyPort, proxyChain, true);
+    }
+  } catch (e) {
+    await Promise.all(ports.map((p) => p.close()));
+    throw e;
+  }
+
+  const updateGauge = (): void => {
+    for (const s of subnets) {
+      const u = book.usage(s);
+      metrics.dhcpLeases.set({ subnet: s.name, state: 'in_use' }, u.bound + u.offered);
+      metrics.dhcpLeases.set({ subnet: s.name, state: 'declined' }, u.declined);
+      metrics.dhcpLeases.set({ subnet: s.name, state: 'free' }, u.free);
+    }
+  };
+  const sweeper = setInterval(() => {
+    book.sweep();
+    scheduleFlush();
+    updateGauge();
+  }, 30_000);
+  sweeper.unref();
+  updateGauge();
+  logger.info({ mode: config.mode, serverAddress: opts.serverAddress, subnets: subnets.map((s) => s.name), port: config.serverPort }, 'dhcp: serving');
+
+  return {
+    close: async () => {
+      clearInterval(sweeper);
+      if (flushTimer) {
+        clearImmediate(flushTimer as NodeJS.Immediate);
+        clearTimeout(flushTimer as NodeJS.Timeout);
+      }
+      flush();
+      await Promise.all(ports.map((p) => p.close()));
+    },
+  };
+}
