@@ -1,0 +1,291 @@
+import { CAP, DEFAULT_CAPABILITIES, MAX_CLIENTS, bitSet, type ReceiverMessage } from '../wire/udpcast/index.js';
+import { Slice } from './slice.js';
+import { Pacer } from './pacer.js';
+import type { ReceiverProgress, SenderAction, SenderEvent, SenderOptions } from './sender-types.js';
+
+type Phase = 'waiting' | 'transfer' | 'finished';
+
+/**
+ * The udpcast sender as a state machine driven by a clock: no sockets, no file, no timers.
+ * `handle()` takes a decoded receiver message, `poll()` advances time; both return the
+ * actions the driver performs in order. Slices are numbered from 0; each is sent, then
+ * REQACKed in rounds until every live receiver OKs it; the zero-byte slice ends the push.
+ */
+export class SenderCore {
+  private phase: Phase = 'waiting';
+  private readonly receivers = new Map<string, ReceiverProgress>();
+  private readonly inFlight: Slice[] = [];
+  private nextOffset = 0;
+  private nextIndex = 0;
+  private endQueued = false;
+  private sliceBlocks: number;
+  private nextHello: number;
+  private srtt = 10;
+  private readonly pacer: Pacer;
+  /** True when data is ready to go and only the caller's budget held it back. */
+  wantsToSend = false;
+  result: { ok: boolean; reason: string | null } | null = null;
+
+  constructor(
+    private readonly opts: SenderOptions,
+    private readonly openedAt: number,
+  ) {
+    this.sliceBlocks = opts.sliceBlocks.start;
+    this.nextHello = openedAt;
+    this.pacer = new Pacer(opts.maxBitrate, openedAt);
+  }
+
+  get started(): boolean {
+    return this.phase !== 'waiting';
+  }
+
+  progress(): ReceiverProgress[] {
+    return [...this.receivers.values()].map((r) => ({ ...r }));
+  }
+
+  /** Stop now (cancel): the push ends unsuccessfully. */
+  abort(reason: string): SenderAction[] {
+    if (this.phase === 'finished') return [];
+    return this.finish(false, reason);
+  }
+
+  handle(msg: ReceiverMessage, ip: string, port: number, now: number): SenderAction[] {
+    const out: SenderAction[] = [];
+    const r = this.receivers.get(ip);
+    if (r) r.lastHeard = now;
+    switch (msg.op) {
+      case 'connect-req':
+        this.connect(ip, port, msg.capabilities, now, out);
+        break;
+      case 'go':
+        if (this.phase === 'waiting' && r && this.live().length > 0) this.start(out);
+        break;
+      case 'disconnect':
+        if (r && r.state === 'joined') this.drop(r, 'disconnected before the end', out);
+        break;
+      case 'ok':
+      case 'retransmit': {
+        const slice = this.inFlight.find((s) => s.index === msg.slice);
+        if (!r || r.state !== 'joined' || !slice || slice.reqackAt === null || slice.ready.has(r.client)) break;
+        if (msg.op === 'retransmit' && msg.round !== slice.round) break; // stale round
+        this.srtt = 0.875 * this.srtt + 0.125 * Math.max(0, now - slice.reqackAt);
+        slice.answered.add(r.client);
+        if (msg.op === 'ok') this.ready(slice, r, out);
+        else slice.noteMissing(msg.received);
+        this.checkRound(slice, out);
+        break;
+      }
+    }
+    this.completeSlices(out);
+    return out;
+  }
+
+  /** Advance to `now`: HELLOs, start policy, REQACK timeouts, and up to `budget` DATA packets. */
+  poll(now: number, budget = Number.POSITIVE_INFINITY): SenderAction[] {
+    const out: SenderAction[] = [];
+    if (this.phase === 'waiting') this.pollWaiting(now, out);
+    if (this.phase === 'transfer') {
+      this.pollTimeouts(now, out);
+      this.completeSlices(out);
+      if (this.phase === 'transfer') {
+        this.openSlices(out);
+        this.sendData(now, budget, out);
+      }
+    }
+    return out;
+  }
+
+  /** The next time `poll` has timed work to do (HELLO, start policy, REQACK timeout, pacing). */
+  nextWakeup(now: number): number {
+    if (this.phase === 'finished') return Number.POSITIVE_INFINITY;
+    if (this.phase === 'waiting') {
+      const t = [this.nextHello];
+      if (this.opts.maxWaitMs !== null) t.push(this.openedAt + this.opts.maxWaitMs);
+      if (this.opts.startTimeoutMs !== null) t.push(this.openedAt + this.opts.startTimeoutMs);
+      return Math.max(now, Math.min(...t.filter((x) => x > now || x === this.nextHello)));
+    }
+    let t = Number.POSITIVE_INFINITY;
+    for (const s of this.inFlight) if (s.reqackAt !== null) t = Math.min(t, s.reqackAt + this.reqackTimeout());
+    if (this.pacer.blockedUntil > now) t = Math.min(t, this.pacer.blockedUntil);
+    return t;
+  }
+
+  private reqackTimeout(): number {
+    return Math.min(500, Math.max(10, 3 * this.srtt + 2));
+  }
+
+  private live(): ReceiverProgress[] {
+    return [...this.receivers.values()].filter((r) => r.state === 'joined');
+  }
+
+  private emit(out: SenderAction[], event: SenderEvent): void {
+    out.push({ type: 'event', event });
+  }
+
+  private connect(ip: string, port: number, caps: number, now: number, out: SenderAction[]): void {
+    const reply = (client: number) =>
+      out.push({
+        type: 'send',
+        to: { ip, port },
+        message: { op: 'connect-reply', client, blockSize: this.opts.blockSize, capabilities: DEFAULT_CAPABILITIES, group: this.opts.group },
+      });
+    const known = this.receivers.get(ip);
+    if (known && known.state !== 'dropped') return void reply(known.client); // a retried CONNECT_REQ
+    const refusal =
+      !this.opts.admit(ip) ? 'not a target of this push'
+      : (caps & CAP.BIG_ENDIAN) === 0 ? 'receiver lacks the BIG_ENDIAN capability'
+      : this.phase !== 'waiting' ? 'the push has already started'
+      : this.receivers.size >= MAX_CLIENTS ? 'too many clients'
+      : null;
+    if (refusal !== null) {
+      reply(-1);
+      this.emit(out, { kind: 'refused', ip, reason: refusal });
+      return;
+    }
+    const r: ReceiverProgress = { ip, port, client: this.receivers.size, state: 'joined', confirmed: 0, joinedAt: now, lastHeard: now, reason: null };
+    this.receivers.set(ip, r);
+    reply(r.client);
+    this.emit(out, { kind: 'joined', receiver: { ...r } });
+  }
+
+  private pollWaiting(now: number, out: SenderAction[]): void {
+    const o = this.opts;
+    const joined = this.live().length;
+    const waited = now - this.openedAt;
+    if (o.expected !== null && joined >= o.expected && joined > 0) return this.start(out);
+    if (o.maxWaitMs !== null && waited >= o.maxWaitMs && joined >= Math.max(1, o.minReceivers)) return this.start(out);
+    if (o.startTimeoutMs !== null && waited >= o.startTimeoutMs) {
+      this.finish(false, `only ${joined} of the ${Math.max(1, o.minReceivers)} receivers needed joined within ${o.startTimeoutMs} ms`, out);
+      return;
+    }
+    if (now >= this.nextHello) {
+      out.push({ type: 'send', to: 'rendezvous', message: { op: 'hello', capabilities: DEFAULT_CAPABILITIES, group: o.group, blockSize: o.blockSize } });
+      this.nextHello = now + o.helloIntervalMs;
+    }
+  }
+
+  private start(out: SenderAction[]): void {
+    this.phase = 'transfer';
+    this.emit(out, { kind: 'started', receivers: this.live().length });
+  }
+
+  private finish(ok: boolean, reason: string | null, out: SenderAction[] = []): SenderAction[] {
+    this.phase = 'finished';
+    this.result = { ok, reason };
+    for (const s of this.inFlight.splice(0)) out.push({ type: 'release', slice: s.index });
+    this.emit(out, { kind: 'finished', ok, reason });
+    return out;
+  }
+
+  private drop(r: ReceiverProgress, reason: string, out: SenderAction[]): void {
+    r.state = 'dropped';
+    r.reason = reason;
+    this.emit(out, { kind: 'dropped', receiver: { ...r } });
+    for (const s of this.inFlight) this.checkRound(s, out);
+  }
+
+  private ready(slice: Slice, r: ReceiverProgress, out: SenderAction[]): void {
+    slice.ready.add(r.client);
+    bitSet(slice.readySet, r.client);
+    r.confirmed += slice.bytes;
+    if (slice.bytes === 0) {
+      r.state = 'done';
+      this.emit(out, { kind: 'receiver-done', receiver: { ...r } });
+    }
+  }
+
+  /** A round ends when every live receiver not yet OK has answered it. */
+  private checkRound(slice: Slice, out: SenderAction[]): void {
+    void out;
+    if (slice.reqackAt === null) return;
+    const pending = this.live().filter((r) => !slice.ready.has(r.client));
+    if (pending.length === 0) return; // completeSlices retires it
+    if (pending.every((r) => slice.answered.has(r.client))) slice.nextRound();
+  }
+
+  private pollTimeouts(now: number, out: SenderAction[]): void {
+    for (const slice of this.inFlight) {
+      if (slice.reqackAt === null || now - slice.reqackAt < this.reqackTimeout()) continue;
+      for (const r of this.live()) {
+        if (!slice.ready.has(r.client) && now - r.lastHeard >= this.opts.dropAfterMs) {
+          this.drop(r, `no answer for ${Math.round((now - r.lastHeard) / 1000)} s`, out);
+        }
+      }
+      if (slice.reqackAt !== null) slice.nextRound();
+    }
+  }
+
+  private completeSlices(out: SenderAction[]): void {
+    if (this.phase !== 'transfer') return;
+    const live = this.live();
+    if (live.length === 0 && this.receivers.size > 0 && [...this.receivers.values()].every((r) => r.state === 'dropped')) {
+      this.finish(false, 'every receiver was dropped', out);
+      return;
+    }
+    while (this.inFlight.length > 0) {
+      const s = this.inFlight[0]!;
+      const asked = s.reqackAt !== null || s.round > 0;
+      if (!asked || !live.every((r) => s.ready.has(r.client))) break;
+      this.inFlight.shift();
+      out.push({ type: 'release', slice: s.index });
+      this.adaptSliceSize(s);
+      if (s.bytes === 0) {
+        const done = [...this.receivers.values()].filter((r) => r.state === 'done').length;
+        this.finish(done > 0, done > 0 ? null : 'no receiver completed', out);
+        return;
+      }
+    }
+  }
+
+  /** Grow ×1.25 after a clean slice, halve after heavy loss (udp-sender's half-duplex rule). */
+  private adaptSliceSize(s: Slice): void {
+    const { min, max } = this.opts.sliceBlocks;
+    if (s.round === 0) this.sliceBlocks = Math.min(max, Math.ceil(this.sliceBlocks * 1.25));
+    else if (s.round > 2) this.sliceBlocks = Math.max(min, Math.floor(this.sliceBlocks / 2));
+  }
+
+  private openSlices(out: SenderAction[]): void {
+    const window = this.opts.duplex === 'full' ? 2 : 1;
+    while (!this.endQueued && this.inFlight.length < window) {
+      const last = this.inFlight.at(-1);
+      if (last && !(last.firstPassDone && last.loaded && last.reqackAt !== null)) break;
+      const bytes = Math.min(this.sliceBlocks * this.opts.blockSize, this.opts.imageSize - this.nextOffset);
+      const s = new Slice(this.nextIndex++, this.nextOffset, bytes, this.opts.blockSize);
+      this.nextOffset += bytes;
+      this.endQueued = bytes === 0;
+      this.inFlight.push(s);
+      if (bytes > 0) out.push({ type: 'load', slice: s.index, offset: s.offset, bytes });
+    }
+  }
+
+  /** The driver has the slice's bytes in memory. */
+  loaded(index: number): void {
+    const s = this.inFlight.find((x) => x.index === index);
+    if (s) s.loaded = true;
+  }
+
+  private sendData(now: number, budget: number, out: SenderAction[]): void {
+    this.wantsToSend = false;
+    for (const s of this.inFlight) {
+      if (!s.loaded) break;
+      if (s.reqackAt !== null) continue;
+      const blocks: number[] = [];
+      const take = (b: number): boolean => {
+        if (blocks.length >= budget) return (this.wantsToSend = true), false;
+        if (!this.pacer.take(now, s.blockLength(b) + 16 + 28)) return false;
+        blocks.push(b);
+        return true;
+      };
+      for (const b of s.resend) {
+        if (!take(b)) break;
+        s.resend.delete(b);
+      }
+      while (s.resend.size === 0 && !s.firstPassDone && take(s.nextBlock)) s.nextBlock++;
+      budget -= blocks.length;
+      if (blocks.length > 0) out.push({ type: 'blocks', slice: s.index, blocks });
+      if (s.resend.size > 0 || !s.firstPassDone) return; // out of budget or tokens
+      out.push({ type: 'send', to: 'group', message: { op: 'reqack', slice: s.index, bytes: s.bytes, round: s.round, readySet: s.readySet.slice() } });
+      s.reqackAt = now;
+    }
+  }
+}

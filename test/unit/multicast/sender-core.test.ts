@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { Sim, SimReceiver, options } from './sim.js';
+
+const kinds = (sim: Sim) => sim.events.map((e) => e.kind);
+const reqacks = (sim: Sim) => sim.sent.flatMap((a) => (a.type === 'send' && a.message.op === 'reqack' ? [a.message] : []));
+
+function completeImage(sim: Sim, r: SimReceiver): number {
+  let total = 0;
+  for (const [slice, blocks] of r.got) {
+    const bytes = r.bytes.get(slice)!;
+    expect(blocks.size).toBe(Math.ceil(bytes / sim.opts.blockSize));
+    total += bytes;
+  }
+  return total;
+}
+
+describe('SenderCore (fake clock)', () => {
+  it('admits targets, refuses strangers with client −1, and answers retries with the same number', () => {
+    const a = new SimReceiver('10.0.0.2');
+    const stranger = new SimReceiver('10.0.0.99');
+    const sim = new Sim(options({ admit: (ip) => ip !== '10.0.0.99', expected: 2, maxWaitMs: null }), [a, stranger]);
+    sim.connect(a);
+    sim.connect(stranger);
+    sim.connect(a);
+    expect(sim.replies.map((r) => [r.ip, r.message.op === 'connect-reply' && r.message.client])).toEqual([
+      ['10.0.0.2', 0],
+      ['10.0.0.99', -1],
+      ['10.0.0.2', 0],
+    ]);
+    expect(sim.events).toContainEqual({ kind: 'refused', ip: '10.0.0.99', reason: 'not a target of this push' });
+    expect(stranger.client).toBe(-1);
+  });
+
+  it('refuses a receiver without the BIG_ENDIAN capability', () => {
+    const a = new SimReceiver('10.0.0.2');
+    const sim = new Sim(options(), [a]);
+    sim.connect(a, 0x01);
+    expect(a.client).toBe(-1);
+  });
+
+  it('sends HELLO to the rendezvous every helloIntervalMs while waiting for the whole target', () => {
+    const a = new SimReceiver('10.0.0.2');
+    const sim = new Sim(options({ expected: 2, maxWaitMs: null }), [a]);
+    sim.connect(a);
+    sim.run(3500);
+    const hellos = sim.sent.filter((x) => x.type === 'send' && x.to === 'rendezvous' && x.message.op === 'hello');
+    expect(hellos).toHaveLength(4); // t = 0, 1000, 2000, 3000
+    expect(sim.core.started).toBe(false);
+  });
+
+  it('starts at once when every target joined', () => {
+    const rs = [new SimReceiver('10.0.0.2'), new SimReceiver('10.0.0.3')];
+    const sim = new Sim(options({ expected: 2, maxWaitMs: null }), rs);
+    rs.forEach((r) => sim.connect(r));
+    sim.apply(sim.core.poll(0));
+    expect(kinds(sim)).toContain('started');
+  });
+
+  it('starts with min receivers only after max wait', () => {
+    const a = new SimReceiver('10.0.0.2');
+    const sim = new Sim(options({ expected: 3, minReceivers: 1, maxWaitMs: 5000 }), [a]);
+    sim.connect(a);
+    sim.run(4999);
+    expect(sim.core.started).toBe(false);
+    sim.apply(sim.core.poll(5000));
+    expect(sim.core.started).toBe(true);
+  });
+
+  it('gives up when too few joined before the start timeout', () => {
+    const sim = new Sim(options({ expected: 3, minReceivers: 2, maxWaitMs: 1000, startTimeoutMs: 3000 }), []);
+    sim.run(10_000);
+    expect(sim.core.result).toEqual({ ok: false, reason: 'only 0 of the 2 receivers needed joined within 3000 ms' });
+  });
+
+  it('delivers every block to three receivers and ends with the zero-byte slice', () => {
+    const rs = ['2', '3', '4'].map((n) => new SimReceiver(`10.0.0.${n}`));
+    const sim = new Sim(options({ imageSize: 250_500 }), rs);
+    rs.forEach((r) => sim.connect(r));
+    sim.run();
+    expect(sim.core.result).toEqual({ ok: true, reason: null });
+    for (const r of rs) expect(completeImage(sim, r)).toBe(250_500);
+    const last = reqacks(sim).at(-1)!;
+    expect(last.bytes).toBe(0);
+    expect(rs.every((r) => r.okEnd)).toBe(true);
+    expect(sim.core.progress().map((p) => [p.state, p.confirmed])).toEqual([
+      ['done', 250_500],
+      ['done', 250_500],
+      ['done', 250_500],
+    ]);
+    // every slice but the last holds whole blocks
+    const loads = sim.sent.flatMap((a) => (a.type === 'load' ? [a.bytes] : []));
+    expect(loads.slice(0, -1).every((b) => b % 1000 === 0)).toBe(true);
+  });
+
+  it('repairs loss with RETRANSMIT rounds', () => {
+    let n = 0;
+    const lossy = new SimReceiver('10.0.0.2', () => ++n % 7 === 0);
+    const clean = new SimReceiver('10.0.0.3');
+    const sim = new Sim(options({ imageSize: 300_000 }), [lossy, clean]);
+    sim.connect(lossy);
+    sim.connect(clean);
+    sim.run();
+    expect(sim.core.result?.ok).toBe(true);
+    expect(completeImage(sim, lossy)).toBe(300_000);
+    expect(reqacks(sim).some((m) => m.round > 0)).toBe(true);
+  });
+
+  it('drops a silent receiver after dropAfterMs while the others finish', () => {
+    const rs = ['2', '3', '4'].map((n) => new SimReceiver(`10.0.0.${n}`));
+    const sim = new Sim(options({ imageSize: 2_000_000, dropAfterMs: 2000 }), rs);
+    rs.forEach((r) => sim.connect(r));
+    let killedAt = -1;
+    while (sim.core.result === null && sim.now < 60_000) {
+      if (killedAt < 0 && (rs[1]!.got.get(3)?.size ?? 0) > 0) {
+        rs[1]!.silent = true;
+        killedAt = sim.now;
+      }
+      sim.apply(sim.core.poll(sim.now, sim.budget));
+      sim.now++;
+    }
+    expect(sim.core.result?.ok).toBe(true);
+    const dropped = sim.events.find((e) => e.kind === 'dropped');
+    expect(dropped?.kind === 'dropped' && dropped.receiver.ip).toBe('10.0.0.3');
+    const at = sim.events.indexOf(dropped!);
+    expect(at).toBeGreaterThan(0);
+    expect(sim.core.progress().map((p) => p.state)).toEqual(['done', 'dropped', 'done']);
+    expect(completeImage(sim, rs[0]!)).toBe(2_000_000);
+  });
+
+  it('drops a receiver that sends DISCONNECT mid-push', () => {
+    const rs = [new SimReceiver('10.0.0.2'), new SimReceiver('10.0.0.3')];
+    const sim = new Sim(options({ imageSize: 500_000 }), rs);
+    rs.forEach((r) => sim.connect(r));
+    sim.run(5);
+    sim.apply(sim.core.handle({ op: 'disconnect' }, '10.0.0.3', 9000, sim.now));
+    rs[1]!.silent = true;
+    sim.run();
+    expect(sim.core.result?.ok).toBe(true);
+    expect(sim.core.progress()[1]).toMatchObject({ state: 'dropped', reason: 'disconnected before the end' });
+  });
+
+  it('ignores a RETRANSMIT for a stale round', () => {
+    const a = new SimReceiver('10.0.0.2');
+    const sim = new Sim(options({ imageSize: 1000 }), [a]);
+    sim.connect(a);
+    a.silent = true;
+    sim.run(3);
+    const out = sim.core.handle({ op: 'retransmit', slice: 0, round: 7, received: new Uint8Array(128) }, '10.0.0.2', 9000, sim.now);
+    expect(out).toEqual([]);
+  });
+
+  it('half duplex keeps one slice in flight, full duplex at most two', () => {
+    for (const [duplex, max] of [['half', 1], ['full', 2]] as const) {
+      const a = new SimReceiver('10.0.0.2');
+      const sim = new Sim(options({ imageSize: 400_000, duplex }), [a], 64, 3);
+      sim.connect(a);
+      sim.run();
+      expect(sim.core.result?.ok).toBe(true);
+      expect(sim.maxInFlightData).toBe(max);
+    }
+  });
+
+  it('grows slices ×1.25 after clean slices up to the maximum', () => {
+    const a = new SimReceiver('10.0.0.2');
+    const sim = new Sim(options({ imageSize: 3_000_000, sliceBlocks: { start: 32, min: 32, max: 100 } }), [a]);
+    sim.connect(a);
+    sim.run();
+    const sizes = sim.sent.flatMap((x) => (x.type === 'load' ? [x.bytes / 1000] : []));
+    expect(sizes.slice(0, 4)).toEqual([32, 40, 50, 63]);
+    expect(Math.max(...sizes)).toBe(100);
+  });
+
+  it('--max-bitrate paces DATA to the rate on the injected clock', () => {
+    const a = new SimReceiver('10.0.0.2');
+    const bitrate = 8_000_000; // 1 MB/s → 1 MB takes ≈ 1 s (plus 44 header bytes a block)
+    const sim = new Sim(options({ imageSize: 1_000_000, maxBitrate: bitrate }), [a], 10_000);
+    sim.connect(a);
+    sim.run();
+    expect(sim.core.result?.ok).toBe(true);
+    const expectedMs = ((1_000_000 + 1000 * 44) * 8) / bitrate * 1000;
+    expect(sim.now).toBeGreaterThan(expectedMs * 0.95);
+    expect(sim.now).toBeLessThan(expectedMs * 1.2);
+  });
+
+  it('a zero-byte image is just the end slice', () => {
+    const a = new SimReceiver('10.0.0.2');
+    const sim = new Sim(options({ imageSize: 0 }), [a]);
+    sim.connect(a);
+    sim.run();
+    expect(sim.core.result?.ok).toBe(true);
+    expect(reqacks(sim).map((m) => [m.slice, m.bytes])).toEqual([[0, 0]]);
+  });
+});

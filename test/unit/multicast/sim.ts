@@ -1,0 +1,124 @@
+import { bitIsSet, bitSet, newBitmap, type ReceiverMessage, type SenderMessage } from '../../../src/wire/udpcast/index.js';
+import { SenderCore } from '../../../src/multicast/sender-core.js';
+import { DEFAULT_SLICE_BLOCKS, type SenderAction, type SenderEvent, type SenderOptions } from '../../../src/multicast/sender-types.js';
+
+/** A simulated udp-receiver: keeps the blocks it got per slice and answers REQACKs. */
+export class SimReceiver {
+  client = -1;
+  silent = false;
+  readonly got = new Map<number, Set<number>>();
+  bytes = new Map<number, number>();
+  okEnd = false;
+  constructor(
+    readonly ip: string,
+    readonly lose: (slice: number, block: number) => boolean = () => false,
+  ) {}
+
+  onData(slice: number, block: number, bytes: number): void {
+    if (this.silent || this.lose(slice, block)) return;
+    if (!this.got.has(slice)) this.got.set(slice, new Set());
+    this.got.get(slice)!.add(block);
+    this.bytes.set(slice, bytes);
+  }
+
+  onReqack(m: Extract<SenderMessage, { op: 'reqack' }>, blockSize: number): ReceiverMessage | null {
+    if (this.silent || this.client < 0 || bitIsSet(m.readySet, this.client)) return null;
+    const blocks = Math.ceil(m.bytes / blockSize);
+    const have = this.got.get(m.slice) ?? new Set();
+    if (have.size >= blocks) {
+      if (m.bytes === 0) this.okEnd = true;
+      return { op: 'ok', slice: m.slice };
+    }
+    const received = newBitmap();
+    for (const b of have) bitSet(received, b);
+    return { op: 'retransmit', slice: m.slice, round: m.round, received };
+  }
+}
+
+export function options(over: Partial<SenderOptions> = {}): SenderOptions {
+  return {
+    imageSize: 100_000,
+    blockSize: 1000,
+    group: '234.77.0.1',
+    duplex: 'full',
+    maxBitrate: null,
+    admit: () => true,
+    expected: null,
+    minReceivers: 1,
+    maxWaitMs: 0,
+    startTimeoutMs: null,
+    dropAfterMs: 2000,
+    helloIntervalMs: 1000,
+    sliceBlocks: { ...DEFAULT_SLICE_BLOCKS, start: 8 },
+    ...over,
+  };
+}
+
+/** Runs a SenderCore against simulated receivers on a fake clock, 1 ms per step. */
+export class Sim {
+  now = 0;
+  readonly core: SenderCore;
+  readonly events: SenderEvent[] = [];
+  readonly sent: SenderAction[] = [];
+  readonly replies: Array<{ ip: string; message: SenderMessage }> = [];
+  maxInFlightData = 0;
+  private readonly sliceBytes = new Map<number, number>();
+  private readonly loadedSlices = new Set<number>();
+  private pending: Array<{ at: number; ip: string; answer: ReceiverMessage }> = [];
+
+  constructor(
+    readonly opts: SenderOptions,
+    readonly receivers: SimReceiver[],
+    readonly budget = 64,
+    /** Delay of the receivers' answers to a REQACK, in ms (0 = at once). */
+    readonly latencyMs = 0,
+  ) {
+    this.core = new SenderCore(opts, 0);
+  }
+
+  connect(r: SimReceiver, caps = 9): void {
+    this.apply(this.core.handle({ op: 'connect-req', capabilities: caps, rcvbuf: 212992 }, r.ip, 9000, this.now));
+  }
+
+  apply(actions: SenderAction[]): void {
+    for (const a of actions) {
+      this.sent.push(a);
+      if (a.type === 'event') this.events.push(a.event);
+      else if (a.type === 'load') {
+        this.sliceBytes.set(a.slice, a.bytes);
+        this.loadedSlices.add(a.slice);
+        this.core.loaded(a.slice);
+      } else if (a.type === 'release') this.loadedSlices.delete(a.slice);
+      else if (a.type === 'blocks') {
+        this.maxInFlightData = Math.max(this.maxInFlightData, this.loadedSlices.size);
+        for (const b of a.blocks) for (const r of this.receivers) r.onData(a.slice, b, this.sliceBytes.get(a.slice)!);
+      } else if (a.type === 'send') this.deliver(a.to, a.message);
+    }
+  }
+
+  private deliver(to: SenderAction & { type: 'send' } extends { to: infer T } ? T : never, m: SenderMessage): void {
+    if (typeof to === 'object') {
+      this.replies.push({ ip: to.ip, message: m });
+      const r = this.receivers.find((x) => x.ip === to.ip);
+      if (r && m.op === 'connect-reply') r.client = m.client;
+      return;
+    }
+    if (m.op !== 'reqack') return;
+    for (const r of this.receivers) {
+      const answer = r.onReqack(m, this.opts.blockSize);
+      if (answer && this.latencyMs === 0) this.apply(this.core.handle(answer, r.ip, 9000, this.now));
+      else if (answer) this.pending.push({ at: this.now + this.latencyMs, ip: r.ip, answer });
+    }
+  }
+
+  /** Step the clock 1 ms at a time until the push finishes or `limitMs` passes. */
+  run(limitMs = 60_000): void {
+    while (this.core.result === null && this.now < limitMs) {
+      const due = this.pending.filter((p) => p.at <= this.now);
+      this.pending = this.pending.filter((p) => p.at > this.now);
+      for (const p of due) this.apply(this.core.handle(p.answer, p.ip, 9000, this.now));
+      this.apply(this.core.poll(this.now, this.budget));
+      this.now++;
+    }
+  }
+}
