@@ -3,6 +3,7 @@ import type { CliContext } from './context.js';
 import { registerClusterCommands } from './cluster.js';
 import { registerImageCommands } from './image.js';
 import { registerImportExportCommands } from './import-export.js';
+import { registerLeaseCommands } from './lease.js';
 import { registerNodeCommands } from './node.js';
 import { registerProfileCommands } from './profile.js';
 import { registerRenderCommands } from './render.js';
@@ -17,6 +18,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerImageCommands(program, ctx);
   registerRenderCommands(program, ctx);
   registerImportExportCommands(program, ctx);
+  registerLeaseCommands(program, ctx);
   registerServeCommand(program, ctx);
   registerTokenCommands(program, ctx);
 }
