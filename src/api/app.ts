@@ -5,10 +5,10 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Inventory } from '../inventory/inventory.js';
+import { defaultMounts, type Mount } from '../tftp/mounts.js';
 import { auditMutations } from './audit-log.js';
 import { authenticate } from './auth.js';
 import { bootRoutes } from './boot-routes.js';
-import { defaultBootMounts, type Mount } from './boot-files.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { metricsHandler } from './metrics-route.js';
 import type { PushManagerLike } from './pushes.js';
@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('query parser', 'simple');
   app.use(requestLog(logger, clock), securityHeaders);
 
-  app.use(bootRoutes({ backend: deps.backend, logger, mounts: deps.mounts ?? defaultBootMounts(config) }));
+  app.use(bootRoutes({ backend: deps.backend, logger, mounts: deps.mounts ?? defaultMounts(config) }));
 
   const auth = authenticate(db, clock);
   app.get('/metrics', config.http.metricsAuth ? [auth] : [], metricsHandler(db, deps.metrics));

@@ -4,7 +4,10 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { parseMac } from '../inventory/mac.js';
 import type { Node } from '../inventory/types.js';
 import type { Logger } from '../log.js';
-import { resolveBootFile, safeSegments, type Mount } from './boot-files.js';
+import { openFromMounts } from '../tftp/open.js';
+import type { Mount } from '../tftp/mounts.js';
+import { normalizeRequestPath, pxelinuxConfigName } from '../tftp/paths.js';
+import { refusalError, sendSource } from './boot-files.js';
 import { clientIp } from './client.js';
 
 export interface BootRouteDeps {
@@ -15,7 +18,6 @@ export interface BootRouteDeps {
 
 /** Stages a node may report about itself; DHCP/TFTP stages are only ever observed. */
 const REPORTABLE = new Set(['up']);
-const PXELINUX_CFG = 'pxelinux.cfg/';
 
 function record(deps: BootRouteDeps, node: Node | undefined, path: string, ip: string): void {
   if (!node) return;
@@ -30,7 +32,7 @@ const wantedPath = (req: Request): string => {
 
 /**
  * Unauthenticated routes nodes use while booting: iPXE scripts, boot files over HTTP
- * (the same mounts TFTP serves; `pxelinux.cfg/*` rendered), and the report-back, which
+ * (TFTP's mounts and path rules, reused from src/tftp; `pxelinux.cfg/*` rendered), and the report-back, which
  * is the only unauthenticated write and trusts nothing but the socket's address.
  */
 export function bootRoutes(deps: BootRouteDeps): Router {
@@ -44,28 +46,27 @@ export function bootRoutes(deps: BootRouteDeps): Router {
     res.type('text/plain').send(script);
   });
 
-  r.get('/boot/files/*path', (req, res, next) => {
+  r.get('/boot/files/*path', async (req, res) => {
     const ip = clientIp(req);
-    const path = wantedPath(req);
-    const parts = safeSegments(path);
-    if (!parts) throw new ValidationError(`"${path}" is not a safe boot file path (no .. or control characters)`, 'path');
-    const clean = parts.join('/');
+    const normal = normalizeRequestPath(wantedPath(req));
+    if (!('path' in normal)) throw refusalError(wantedPath(req), normal);
+    const { path } = normal;
     const node = req.method === 'GET' ? deps.backend.nodeByIp(ip) : undefined;
-    if (clean.startsWith(PXELINUX_CFG)) {
-      const body = deps.backend.renderPxelinuxConfig(clean.slice(PXELINUX_CFG.length), ip);
-      if (!body) throw new NotFoundError(`no boot file ${clean}`);
-      deps.logger.debug({ ip, path: clean, bytes: body.length }, 'served boot file (rendered)');
-      record(deps, node, clean, ip);
+    const cfgName = pxelinuxConfigName(path);
+    if (cfgName !== undefined) {
+      const body = deps.backend.renderPxelinuxConfig(cfgName, ip);
+      if (!body) throw new NotFoundError(`no boot file ${path}`);
+      deps.logger.debug({ ip, path, bytes: body.length }, 'served boot file (rendered)');
+      record(deps, node, path, ip);
       res.type('text/plain').send(body);
       return;
     }
-    const file = resolveBootFile(deps.mounts, clean);
-    if (!file) throw new NotFoundError(`no boot file ${clean}`);
-    res.sendFile(file, { dotfiles: 'allow', acceptRanges: true }, (err) => {
-      if (err) return next(err);
-      deps.logger.debug({ ip, path: clean, file }, 'served boot file');
-      record(deps, node, clean, ip);
-    });
+    const found = await openFromMounts(path, deps.mounts);
+    if ('code' in found) throw refusalError(path, found);
+    if (await sendSource(res, found, req.method === 'HEAD')) {
+      deps.logger.debug({ ip, path, bytes: found.size }, 'served boot file');
+      record(deps, node, path, ip);
+    }
   });
 
   const report = (req: Request, res: Response): void => {

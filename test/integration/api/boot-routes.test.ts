@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ describe('boot routes: iPXE, boot files, report-back (real HTTP)', () => {
   let t: ReturnType<typeof tempDatabase>;
   let server: Server;
   let base: string;
+  const initrd = randomBytes(1_000_003); // several 64 KiB chunks and a short tail
   const backend = new FakeBackend([node('n1', '00:02:b3:3f:78:8c', '127.0.0.2'), node('n2', '00:02:b3:3f:78:8d', '127.0.0.3')]);
 
   beforeAll(async () => {
@@ -21,6 +23,7 @@ describe('boot routes: iPXE, boot files, report-back (real HTTP)', () => {
     mkdirSync(join(boot, 'images'), { recursive: true });
     writeFileSync(join(boot, 'pxelinux.0'), Buffer.from([0xeb, 0x3c, 0x90, 0x00]));
     writeFileSync(join(boot, 'images', 'vmlinuz-krg'), 'k'.repeat(10_000));
+    writeFileSync(join(boot, 'images', 'initrd.img'), initrd);
     const app = createApp({
       db: t.db,
       inventory: {} as never,
@@ -56,9 +59,14 @@ describe('boot routes: iPXE, boot files, report-back (real HTTP)', () => {
   it('serves boot files and records the stage for the node at that address', async () => {
     const loader = await requestFrom(`${base}/boot/files/pxelinux.0`, '127.0.0.2');
     expect(loader.status).toBe(200);
-    const kernel = await fetch(`${base}/boot/files/images/vmlinuz-krg`, { headers: { range: 'bytes=0-9' } });
-    expect(kernel.status).toBe(206);
-    expect(await kernel.text()).toBe('k'.repeat(10));
+    const kernel = await fetch(`${base}/boot/files/images/vmlinuz-krg`);
+    expect(kernel.status).toBe(200);
+    expect(kernel.headers.get('content-length')).toBe('10000');
+    expect(await kernel.text()).toBe('k'.repeat(10_000));
+    const big = await fetch(`${base}/boot/files/images/initrd.img`);
+    expect(Buffer.from(await big.arrayBuffer()).equals(initrd)).toBe(true);
+    const head = await fetch(`${base}/boot/files/pxelinux.0`, { method: 'HEAD' });
+    expect(head.headers.get('content-length')).toBe('4');
     expect(backend.stages).toEqual([{ hostname: 'n1', stage: 'loader', detail: 'http pxelinux.0 to 127.0.0.2' }]);
   });
 
@@ -69,9 +77,14 @@ describe('boot routes: iPXE, boot files, report-back (real HTTP)', () => {
     expect((await fetch(`${base}/boot/files/pxelinux.cfg/01-aa-bb-cc-dd-ee-ff`)).status).toBe(404);
   });
 
-  it('refuses paths that climb out, and missing files, with clear messages', async () => {
+  it('refuses paths and symlinks that climb out, and missing files, with clear messages', async () => {
     const up = await fetch(`${base}/boot/files/..%2f..%2fetc%2fpasswd`);
-    expect(up.status).toBe(422);
+    expect(up.status).toBe(403);
+    expect(((await up.json()) as { error: { message: string } }).error.message).toMatch(/leaves the TFTP root/);
+    symlinkSync('/etc/passwd', join(t.dir, 'boot', 'passwd'));
+    const link = await fetch(`${base}/boot/files/passwd`);
+    expect(link.status).toBe(403);
+    expect(((await link.json()) as { error: { message: string } }).error.message).toMatch(/symlink leads out/);
     const missing = await fetch(`${base}/boot/files/nothing.c32`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { message: string } }).error.message).toBe('no boot file nothing.c32');
