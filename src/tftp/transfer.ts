@@ -63,10 +63,10 @@ export class Transfer {
   private retriesLeft: number;
   private deadline = 0;
   private timer: unknown = undefined;
+  private timerAt = 0;
   private sampleBlock = -1; // block whose ACK times a round trip (Karn: sent once)
   private sampleAt = 0;
   private bytes = 0;
-  private result: TransferResult | undefined;
   private readonly oackPacket: Buffer | undefined;
 
   constructor(private readonly p: TransferParams) {
@@ -128,7 +128,6 @@ export class Transfer {
       this.sampleBlock = -1;
       this.phase = 'data';
       this.retriesLeft = this.p.retries;
-      this.deadline = now + this.rto.current;
       return this.pump();
     }
     const acked = this.base - 1 + ((wire - ((this.base - 1) & 0xffff)) & 0xffff);
@@ -143,7 +142,7 @@ export class Transfer {
     this.next = this.base; // RFC 7440 §4: resume after the last acknowledged block
     this.retriesLeft = this.p.retries;
     if (acked === this.last) return this.finish('ok');
-    this.deadline = now + this.rto.current;
+    this.arm();
     this.pump();
   }
 
@@ -206,19 +205,28 @@ export class Transfer {
     if (this.phase === 'data') this.pump();
   }
 
+  /**
+   * Push the deadline to now + RTO. The timer is lazy: it is re-set only when it would
+   * fire too late (the RTO shrank), not on every ACK.
+   */
   private arm(): void {
-    this.deadline = this.p.clock.now() + this.rto.current;
-    if (this.timer === undefined) this.timer = this.p.clock.setTimer(this.rto.current, () => this.onTimer());
+    const now = this.p.clock.now();
+    this.deadline = now + this.rto.current;
+    if (this.timer !== undefined && this.timerAt <= this.deadline) return;
+    this.schedule(now, this.rto.current);
+  }
+
+  private schedule(now: number, ms: number): void {
+    if (this.timer !== undefined) this.p.clock.cancelTimer(this.timer);
+    this.timerAt = now + ms;
+    this.timer = this.p.clock.setTimer(ms, () => this.onTimer());
   }
 
   private onTimer(): void {
     this.timer = undefined;
     if (this.phase === 'done') return;
-    const wait = this.deadline - this.p.clock.now();
-    if (wait > 0) {
-      this.timer = this.p.clock.setTimer(wait, () => this.onTimer());
-      return;
-    }
+    const now = this.p.clock.now();
+    if (this.deadline > now) return this.schedule(now, this.deadline - now);
     if (this.phase === 'data' && this.base > this.filled) return this.arm(); // waiting for the disk, nothing in flight
     if (this.retriesLeft-- <= 0) return this.finish('timeout', `no ACK after ${this.p.retries} retransmissions`);
     this.rto.backoff();
@@ -235,8 +243,7 @@ export class Transfer {
     this.phase = 'done';
     if (this.timer !== undefined) this.p.clock.cancelTimer(this.timer);
     this.timer = undefined;
-    this.result = { outcome, bytes: this.bytes, ...(reason === undefined ? {} : { reason }) };
     if (!this.reading) this.p.source.close().catch(() => undefined);
-    this.p.onDone(this.result);
+    this.p.onDone({ outcome, bytes: this.bytes, ...(reason === undefined ? {} : { reason }) });
   }
 }
