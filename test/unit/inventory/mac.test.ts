@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { parseMac, pxelinuxMacName } from '../../../src/inventory/mac.js';
+import { ValidationError } from '../../../src/errors.js';
+
+describe('parseMac', () => {
+  it.each([
+    ['00:02:b3:3f:78:8c'],
+    ['00-02-B3-3F-78-8C'],
+    ['0002.b33f.788c'],
+    ['0002B33F788C'],
+    [' 00:02:B3:3f:78:8C '],
+  ])('accepts %s as 00:02:b3:3f:78:8c', (input) => {
+    expect(parseMac(input)).toBe('00:02:b3:3f:78:8c');
+  });
+
+  it.each([
+    ['00:02:b3:3f:78', '10 hex digits'],
+    ['00:02:b3:3f:78:8c:11', '14 hex digits'],
+    ['00:02:b3:3f:78:8g', 'characters other than hex'],
+    ['00:02-b3:3f:78:8c', 'separators'],
+    ['0:2:b3:3f:78:8c', '10 hex digits'],
+    ['', '0 hex digits'],
+  ])('refuses %s, saying %s', (input, why) => {
+    expect(() => parseMac(input)).toThrow(ValidationError);
+    expect(() => parseMac(input)).toThrow(why);
+  });
+
+  it('round-trips every MAC through every accepted form', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 6, maxLength: 6 }), (bytes) => {
+        const hex = Buffer.from(bytes).toString('hex');
+        const canonical = hex.match(/../g)!.join(':');
+        expect(parseMac(hex.toUpperCase())).toBe(canonical);
+        expect(parseMac(canonical.replace(/:/g, '-').toUpperCase())).toBe(canonical);
+        expect(parseMac(hex.match(/..../g)!.join('.'))).toBe(canonical);
+      }),
+    );
+  });
+
+  it('gives the pxelinux per-MAC config name', () => {
+    expect(pxelinuxMacName('00:02:b3:3f:78:8c')).toBe('01-00-02-b3-3f-78-8c');
+  });
+});

@@ -1,0 +1,75 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { loadMigrations, migrate } from '../../../src/store/migrate.js';
+import { openDatabase } from '../../../src/store/db.js';
+import { migrationsDir } from '../../../src/paths.js';
+import { SchemaError } from '../../../src/errors.js';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'rackboot-migrate-'));
+
+describe('migration runner', () => {
+  it('creates a fresh database at the latest version with WAL and foreign keys', () => {
+    const file = join(tmp(), 'inv.db');
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(loadMigrations(migrationsDir()).length);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type='table'").all().map((r) => (r as { name: string }).name);
+    expect(tables).toEqual(expect.arrayContaining(['clusters', 'profiles', 'profile_labels', 'images', 'nodes', 'boot_events', 'discovered']));
+    db.close();
+  });
+
+  it('re-running is a no-op and keeps data', () => {
+    const file = join(tmp(), 'inv.db');
+    const db = openDatabase(file);
+    db.prepare("INSERT INTO clusters (name) VALUES ('krg')").run();
+    db.close();
+    const again = openDatabase(file);
+    expect(again.prepare('SELECT name FROM clusters').all()).toEqual([{ name: 'krg' }]);
+    again.close();
+  });
+
+  it('applies only the pending migrations, each with its version', () => {
+    const dir = tmp();
+    const mig = join(dir, 'm');
+    mkdirSync(mig);
+    writeFileSync(join(mig, '0001_a.sql'), 'CREATE TABLE a (x INTEGER);');
+    const db = new BetterSqlite3(join(dir, 'x.db'));
+    expect(migrate(db, loadMigrations(mig))).toEqual({ from: 0, to: 1 });
+    writeFileSync(join(mig, '0002_b.sql'), 'CREATE TABLE b (y INTEGER);');
+    expect(migrate(db, loadMigrations(mig))).toEqual({ from: 1, to: 2 });
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+  });
+
+  it('rolls back a failing migration whole, leaving the previous version', () => {
+    const dir = tmp();
+    const mig = join(dir, 'm');
+    mkdirSync(mig);
+    writeFileSync(join(mig, '0001_a.sql'), 'CREATE TABLE a (x INTEGER);');
+    writeFileSync(join(mig, '0002_bad.sql'), 'CREATE TABLE b (y INTEGER); INSERT INTO nope VALUES (1);');
+    const db = new BetterSqlite3(join(dir, 'x.db'));
+    expect(() => migrate(db, loadMigrations(mig))).toThrow(/no such table: nope/);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'b'").get()).toEqual({ n: 0 });
+  });
+
+  it('refuses a database written by a newer rackboot with a clear message', () => {
+    const file = join(tmp(), 'inv.db');
+    const raw = new BetterSqlite3(file);
+    raw.pragma('user_version = 999');
+    raw.close();
+    expect(() => openDatabase(file)).toThrow(SchemaError);
+    expect(() => openDatabase(file)).toThrow(/schema version 999.*written by a newer rackboot/);
+  });
+
+  it('refuses gaps in migration numbering', () => {
+    const mig = join(tmp(), 'm');
+    mkdirSync(mig);
+    writeFileSync(join(mig, '0001_a.sql'), '');
+    writeFileSync(join(mig, '0003_c.sql'), '');
+    expect(() => loadMigrations(mig)).toThrow(/expected version 2/);
+  });
+});
