@@ -1,0 +1,157 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { DecodeError } from '../errors.js';
+import { hexDump, type Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { DEFAULT_CAPABILITIES, decode, encode, newBitmap, bitIsSet, type ReceiverMessage, type SenderMessage } from '../wire/udpcast/index.js';
+import { Output, ReceiveError } from './output.js';
+import { SliceWindow } from './receiver-slices.js';
+
+export interface ReceiveOptions {
+  out: string;
+  sha256: string | null;
+  portBase: number;
+  ip: string;
+  broadcast: string;
+  /** Give up after this long without a CONNECT_REPLY, or without traffic once connected. */
+  timeoutMs: number;
+  log: Logger;
+  metrics: Metrics;
+  onProgress?: (bytes: number) => void;
+}
+
+export interface ReceiveResult {
+  bytes: number;
+  sha256: string;
+  sender: string;
+  client: number;
+}
+
+/** udp-receiver lingers this long after OKing the end slice, answering repeats, then DISCONNECTs. */
+const LINGER_MS = 500;
+
+/**
+ * A udpcast receiver, interoperable with the stock udp-sender: CONNECT_REQ broadcast to
+ * P+1 until a CONNECT_REPLY, then DATA into a window of slices written in order, OK or
+ * RETRANSMIT (map of blocks received) for each REQACK, DISCONNECT after the end slice.
+ */
+export function receive(o: ReceiveOptions): Promise<ReceiveResult> {
+  return new Promise((resolve, reject) => {
+    const sock: Socket = createSocket({ type: 'udp4', reuseAddr: true });
+    let output: Output | null = null;
+    let sender: { ip: string; port: number } | null = null;
+    let client = -1;
+    let window: SliceWindow | null = null;
+    let ended = false;
+    let settled = false;
+    let lastHeard = Date.now();
+    const send = (m: ReceiverMessage, ip: string, port: number) => sock.send(encode(m), port, ip);
+    const connectReq = (ip: string) => send({ op: 'connect-req', capabilities: DEFAULT_CAPABILITIES, rcvbuf: 212992 }, ip, o.portBase + 1);
+
+    const finish = (err: Error | null, result?: ReceiveResult) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(timer);
+      sock.close();
+      if (err) {
+        output?.discard();
+        reject(err);
+      } else resolve(result!);
+    };
+    const timer = setInterval(() => {
+      if (ended) return;
+      if (Date.now() - lastHeard > o.timeoutMs) {
+        finish(new ReceiveError('timeout', sender ? `timeout: no data from the sender ${sender.ip} for ${o.timeoutMs / 1000} s` : `timeout: no sender answered within ${o.timeoutMs / 1000} s on port ${o.portBase}`));
+      } else if (!sender) connectReq(o.broadcast);
+    }, 1000);
+
+    const onSenderMessage = (m: SenderMessage, ip: string, port: number) => {
+      if (!sender) {
+        if (m.op === 'hello') connectReq(ip);
+        if (m.op !== 'connect-reply') return;
+        if (m.client < 0) return finish(new ReceiveError('refused', `refused by the sender at ${ip}: this host is not a target of the push (client number −1)`));
+        sender = { ip, port };
+        client = m.client;
+        window = new SliceWindow(m.blockSize);
+        sock.addMembership(m.group, o.ip);
+        try {
+          output = new Output(o.out);
+        } catch (e) {
+          return finish(e as Error);
+        }
+        o.log.info({ sender: ip, client, group: m.group }, 'udpcast: connected');
+        return;
+      }
+      if (ip !== sender.ip || port !== sender.port) return;
+      lastHeard = Date.now();
+      if (m.op === 'data') {
+        window!.get(m.slice, m.bytes)?.put(m.block, m.payload);
+        writeReady();
+      } else if (m.op === 'reqack') onReqack(m);
+    };
+
+    const writeReady = () => {
+      for (const s of window!.drain()) {
+        output!.write(s.data);
+        o.onProgress?.(output!.bytes);
+      }
+    };
+
+    const onReqack = (m: Extract<SenderMessage, { op: 'reqack' }>) => {
+      if (bitIsSet(m.readySet, client)) return;
+      const w = window!;
+      if (m.slice < w.next) return send({ op: 'ok', slice: m.slice }, sender!.ip, sender!.port);
+      const s = w.get(m.slice, m.bytes);
+      if (!s) return; // too far ahead; the sender will ask again
+      writeReady();
+      if (m.bytes === 0 && m.slice === w.next - 1) {
+        send({ op: 'ok', slice: m.slice }, sender!.ip, sender!.port);
+        if (!ended) endTransfer();
+        return;
+      }
+      if (m.slice < w.next) return send({ op: 'ok', slice: m.slice }, sender!.ip, sender!.port);
+      const received = newBitmap();
+      received.set(s.received);
+      send({ op: 'retransmit', slice: m.slice, round: m.round, received }, sender!.ip, sender!.port);
+    };
+
+    const endTransfer = () => {
+      ended = true;
+      let result: ReceiveResult;
+      try {
+        const digest = output!.commit(o.sha256);
+        result = { bytes: output!.bytes, sha256: digest, sender: sender!.ip, client };
+      } catch (e) {
+        output = null;
+        return finish(e as Error);
+      }
+      setTimeout(() => {
+        send({ op: 'disconnect' }, sender!.ip, sender!.port);
+        setTimeout(() => finish(null, result), 20);
+      }, LINGER_MS);
+    };
+
+    sock.on('message', (buf, rinfo) => {
+      if (rinfo.port !== o.portBase + 1) return; // udp-receiver only listens to P+1 sources
+      let m;
+      try {
+        m = decode(buf);
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        o.metrics.malformed.inc({ protocol: 'udpcast' });
+        o.log.warn({ from: `${rinfo.address}:${rinfo.port}`, hex: hexDump(buf) }, `udpcast: malformed datagram: ${e.message}`);
+        return;
+      }
+      if (['hello', 'connect-reply', 'data', 'reqack'].includes(m.op)) onSenderMessage(m as SenderMessage, rinfo.address, rinfo.port);
+    });
+    sock.on('error', (e) => finish(new ReceiveError('io', `udpcast receiver socket: ${e.message}`)));
+    sock.bind(o.portBase, () => {
+      sock.setBroadcast(true);
+      try {
+        sock.setRecvBufferSize(8 * 1024 * 1024);
+      } catch {
+        // capped by net.core.rmem_max
+      }
+      connectReq(o.broadcast);
+    });
+  });
+}

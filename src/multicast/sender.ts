@@ -1,0 +1,206 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { DecodeError } from '../errors.js';
+import { hexDump, type Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { decode, encode, encodeDataHeader, type ReceiverMessage } from '../wire/udpcast/index.js';
+import { ImageReader } from './image-reader.js';
+import { SenderCore } from './sender-core.js';
+import type { Destination, SenderAction, SenderEvent, SenderOptions } from './sender-types.js';
+
+export interface SenderNet {
+  /** The interface address: the sender's one socket binds ip:portBase+1. */
+  ip: string;
+  broadcast: string;
+  portBase: number;
+  ttl: number;
+}
+
+export interface SenderDeps {
+  log: Logger;
+  metrics: Metrics;
+  clock?: () => number;
+  onEvent?: (e: SenderEvent) => void;
+}
+
+/** Outstanding sends above which the driver waits for the kernel to take them. */
+const HIGH_WATER = 128;
+const LOW_WATER = 32;
+
+/**
+ * Runs a SenderCore over real sockets: one socket bound to interface-IP:P+1 sends
+ * everything (receivers drop other sources), a receive-only socket on broadcast:P+1 catches
+ * the receivers' broadcast CONNECT_REQ (a socket bound to a unicast IP does not see them).
+ */
+export class UdpcastSender {
+  readonly core: SenderCore;
+  private main!: Socket;
+  private bcast: Socket | null = null;
+  private reader!: ImageReader;
+  private readonly slices = new Map<number, Buffer>();
+  private outstanding = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private immediate = false;
+  private closed = false;
+  private resolveDone!: (r: { ok: boolean; reason: string | null }) => void;
+  readonly done: Promise<{ ok: boolean; reason: string | null }>;
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly imagePath: string,
+    private readonly opts: SenderOptions,
+    private readonly net: SenderNet,
+    private readonly deps: SenderDeps,
+  ) {
+    this.clock = deps.clock ?? (() => performance.now());
+    this.core = new SenderCore(opts, this.clock());
+    this.done = new Promise((r) => (this.resolveDone = r));
+  }
+
+  async start(): Promise<void> {
+    this.reader = await ImageReader.open(this.imagePath, this.opts.sliceBlocks.max * this.opts.blockSize);
+    this.main = await bindSocket(this.net.ip, this.net.portBase + 1);
+    this.main.setBroadcast(true);
+    this.main.setMulticastTTL(this.net.ttl);
+    this.main.setMulticastInterface(this.net.ip);
+    this.main.setMulticastLoopback(false);
+    try {
+      this.main.setSendBufferSize(4 * 1024 * 1024);
+      this.main.setRecvBufferSize(4 * 1024 * 1024);
+    } catch {
+      // capped by net.core.wmem_max/rmem_max; the defaults work, only slower
+    }
+    this.main.on('message', (m, rinfo) => this.onMessage(m, rinfo.address, rinfo.port));
+    if (this.net.broadcast !== this.net.ip) {
+      this.bcast = await bindSocket(this.net.broadcast, this.net.portBase + 1);
+      this.bcast.on('message', (m, rinfo) => this.onMessage(m, rinfo.address, rinfo.port));
+    }
+    this.tick();
+  }
+
+  /** Cancel: receivers will time out; the result says why. */
+  cancel(reason: string): void {
+    this.perform(this.core.abort(reason));
+  }
+
+  private onMessage(buf: Buffer, ip: string, port: number): void {
+    let msg: ReceiverMessage;
+    try {
+      const m = decode(buf);
+      if (!['ok', 'retransmit', 'go', 'connect-req', 'disconnect'].includes(m.op)) return; // another sender's traffic
+      msg = m as ReceiverMessage;
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      this.deps.metrics.malformed.inc({ protocol: 'udpcast' });
+      this.deps.log.warn({ from: `${ip}:${port}`, hex: hexDump(buf) }, `udpcast: malformed datagram: ${e.message}`);
+      return;
+    }
+    if (port !== this.net.portBase) {
+      this.deps.log.debug({ from: `${ip}:${port}` }, 'udpcast: not from the receiver port, dropped');
+      return;
+    }
+    this.perform(this.core.handle(msg, ip, port, this.clock()));
+    this.schedule(true);
+  }
+
+  private tick = (): void => {
+    this.timer = null;
+    this.immediate = false;
+    if (this.closed) return;
+    this.perform(this.core.poll(this.clock(), Math.max(0, HIGH_WATER - this.outstanding)));
+    this.schedule(false);
+  };
+
+  private schedule(soon: boolean): void {
+    if (this.closed || this.immediate) return;
+    if (soon || (this.core.wantsToSend && this.outstanding < LOW_WATER)) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.immediate = true;
+      setImmediate(this.tick);
+      return;
+    }
+    if (this.core.wantsToSend) return; // a send callback reschedules below LOW_WATER
+    const wait = this.core.nextWakeup(this.clock()) - this.clock();
+    if (!Number.isFinite(wait)) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(this.tick, Math.max(0, Math.ceil(wait)));
+  }
+
+  private perform(actions: SenderAction[]): void {
+    for (const a of actions) {
+      switch (a.type) {
+        case 'send':
+          this.sendTo(a.to, encode(a.message));
+          break;
+        case 'load':
+          this.reader.load(a.slice, a.offset, a.bytes).then(
+            (buf) => {
+              this.slices.set(a.slice, buf);
+              this.core.loaded(a.slice);
+              this.schedule(true);
+            },
+            (e: Error) => this.perform(this.core.abort(`cannot read the image: ${e.message}`)),
+          );
+          break;
+        case 'blocks':
+          this.sendBlocks(a.slice, a.blocks);
+          break;
+        case 'release':
+          this.slices.delete(a.slice);
+          this.reader.release(a.slice);
+          break;
+        case 'event':
+          this.deps.onEvent?.(a.event);
+          if (a.event.kind === 'finished') void this.close(a.event);
+          break;
+      }
+    }
+  }
+
+  private sendTo(to: Destination, bytes: Buffer | Buffer[]): void {
+    const [ip, port] =
+      to === 'rendezvous' ? [this.net.broadcast, this.net.portBase]
+      : to === 'group' ? [this.opts.group, this.net.portBase]
+      : [to.ip, to.port];
+    this.outstanding++;
+    this.main.send(bytes as Buffer[], port, ip, (err) => {
+      this.outstanding--;
+      if (err) this.deps.log.debug({ err: err.message, to: ip }, 'udpcast: send failed');
+      if (this.core.wantsToSend && this.outstanding < LOW_WATER) this.schedule(true);
+    });
+  }
+
+  private sendBlocks(index: number, blocks: number[]): void {
+    const buf = this.slices.get(index);
+    if (!buf) return;
+    const bs = this.opts.blockSize;
+    for (const b of blocks) {
+      const payload = buf.subarray(b * bs, Math.min(buf.length, (b + 1) * bs));
+      this.sendTo('group', [encodeDataHeader(index, b, buf.length), payload]);
+      this.deps.metrics.pushBytes.inc(payload.length);
+    }
+  }
+
+  private async close(e: Extract<SenderEvent, { kind: 'finished' }>): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    // let queued datagrams (the last REQACKs) leave before the socket closes
+    await new Promise((r) => setTimeout(r, 20));
+    this.main.close();
+    this.bcast?.close();
+    await this.reader.close().catch(() => undefined);
+    this.resolveDone({ ok: e.ok, reason: e.reason });
+  }
+}
+
+function bindSocket(address: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket({ type: 'udp4' });
+    s.once('error', reject);
+    s.bind({ address, port }, () => {
+      s.off('error', reject);
+      resolve(s);
+    });
+  });
+}
