@@ -60,7 +60,7 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
     metrics.tftpErrors.inc({ kind: r.kind });
     metrics.tftpTransfers.inc({ outcome: 'refused' });
     const line = { client: client.address, file: filename, code: r.code, reason: r.reason };
-    if (r.kind === 'access') log.warn(line, 'refused');
+    if (r.kind === 'access' || r.kind === 'illegal') log.warn(line, 'refused');
     else log.info(line, 'refused');
     sendError(config.address, client, r.code, r.message).catch((e: unknown) =>
       log.warn({ err: e, client: client.address }, 'cannot send ERROR'),
@@ -138,6 +138,10 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
       metrics.malformed.inc({ protocol: 'tftp' });
       metrics.tftpErrors.inc({ kind: 'malformed' });
       log.warn({ client: client.address, packet: hexDump(msg), err: (e as Error).message }, 'malformed request dropped');
+      // A broken RRQ/WRQ (e.g. a NUL inside the file name shifts the fields) gets ERROR 4 so the
+      // client stops waiting; anything else is dropped without an answer.
+      if (msg.length >= 2 && msg[0] === 0 && (msg[1] === 1 || msg[1] === 2))
+        sendError(config.address, client, TftpErrorCode.ILLEGAL_OPERATION, 'Malformed request').catch(() => undefined);
       return;
     }
     if (packet.op === 'rrq') {
