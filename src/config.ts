@@ -21,6 +21,8 @@ export const configSchema = z
     imagesDir: z.string().default('./images'),
     templatesDir: z.string().nullable().default(null), // admin overrides, searched first
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** text: one readable line per event; json: pino JSON lines; auto: text on a terminal, else json. */
+    logFormat: z.enum(['auto', 'text', 'json']).default('auto'),
     /** Provisioning interface name (e.g. eth1); null = don't bind to one. */
     interface: z.string().nullable().default(null),
     /** Address nodes reach rackboot on (next-server, HTTP URLs); null = the interface's. */

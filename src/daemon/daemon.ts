@@ -80,7 +80,7 @@ export async function startServices(config: Config, db: Database, logger: Logger
 /** `rackboot serve`: run until SIGTERM/SIGINT; SIGHUP re-reads the config file and restarts the services with it. */
 export async function runDaemon(ctx: CliContext, opts: { logLevel?: string }): Promise<void> {
   let config = ctx.config();
-  const logger = createLogger(opts.logLevel ?? config.logLevel);
+  const logger = createLogger(opts.logLevel ?? config.logLevel, config.logFormat === 'auto' ? undefined : config.logFormat);
   const db = ctx.db();
   const metrics = new Metrics();
   logger.info(`rackboot: inventory ${config.database}${config.configFile ? `, config ${config.configFile}` : ' (embedded default config)'}`);
