@@ -1,28 +1,20 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createApp, type AppDeps } from '../../../src/api/app.js';
+import { parseConfig } from '../../../src/config.js';
+import { openInventory } from '../../../src/inventory/open.js';
+import { silentLogger } from '../../../src/log.js';
+import { Metrics } from '../../../src/metrics.js';
 import { openDatabase, type Database } from '../../../src/store/db.js';
-
-// DEV ONLY (rbta): until migrations 0002/0003 land, 0004_auth.sql lives in /tmp/rbta.
-function devMigrations(dir: string): string | undefined {
-  if (existsSync('migrations/0004_auth.sql')) return undefined;
-  const out = join(dir, 'migrations');
-  require_mkdir(out);
-  const have = readdirSync('migrations').filter((f) => f.endsWith('.sql'));
-  for (const f of have) copyFileSync(join('migrations', f), join(out, f));
-  for (const v of ['0002', '0003']) if (!have.some((f) => f.startsWith(v))) writeFileSync(join(out, `${v}_placeholder.sql`), 'SELECT 1;');
-  copyFileSync('/tmp/rbta/0004_auth.sql', join(out, '0004_auth.sql'));
-  return out;
-}
-import { mkdirSync as require_mkdir } from 'node:fs';
+import { createToken } from '../../../src/store/tokens.js';
 
 /** A fresh SQLite file in a temporary folder, fully migrated. */
 export function tempDatabase(): { db: Database; dir: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'rbta-api-'));
-  const migrations = devMigrations(dir);
-  const db = openDatabase(join(dir, 'rackboot.db'), migrations ? { migrations } : {});
+  const db = openDatabase(join(dir, 'rackboot.db'));
   return {
     db,
     dir,
@@ -53,7 +45,7 @@ export function requestFrom(
   url: string,
   localAddress: string,
   init: { method?: string; body?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: string; headers: import('node:http').IncomingHttpHeaders }> {
+): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: init.method ?? 'GET', localAddress, headers: init.headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -64,15 +56,7 @@ export function requestFrom(
     req.end(init.body);
   });
 }
-import { request as httpRequest } from 'node:http';
 
-import { createServer } from 'node:http';
-import { createApp, type AppDeps } from '../../../src/api/app.js';
-import { parseConfig } from '../../../src/config.js';
-import { openInventory } from '../../../src/inventory/open.js';
-import { silentLogger } from '../../../src/log.js';
-import { Metrics } from '../../../src/metrics.js';
-import { createToken } from '../../../src/store/tokens.js';
 
 /**
  * The whole HTTP side over a temporary database and the real inventory and boot backend,
