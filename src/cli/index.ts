@@ -6,6 +6,8 @@ import { registerImportExportCommands } from './import-export.js';
 import { registerLeaseCommands } from './lease.js';
 import { registerNodeCommands } from './node.js';
 import { registerProfileCommands } from './profile.js';
+import { registerPushCommands } from './push.js';
+import { registerReceiveCommands } from './receive.js';
 import { registerRenderCommands } from './render.js';
 import { registerServeCommand } from './serve.js';
 import { registerTokenCommands } from './token.js';
@@ -21,4 +23,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerLeaseCommands(program, ctx);
   registerServeCommand(program, ctx);
   registerTokenCommands(program, ctx);
+  registerPushCommands(program, ctx);
+  registerReceiveCommands(program, ctx);
 }

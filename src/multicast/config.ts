@@ -1,9 +1,68 @@
 import { z } from 'zod';
+import { DEFAULT_PORT_BASE, MAX_BLOCK_SIZE, MAX_SLICE_BLOCKS } from '../wire/udpcast/constants.js';
 
-/** `multicast:` section of the config file. Owned by the multicast subsystem. */
+/** "900m", "1g", "500k", "12000000": bits per second, as udp-sender's --max-bitrate reads it. */
+export function parseBitrate(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg])?(?:bps|bit\/s)?$/i.exec(text.trim());
+  if (!m) return null;
+  const unit = { k: 1e3, m: 1e6, g: 1e9 }[(m[2] ?? '').toLowerCase() as 'k' | 'm' | 'g'] ?? 1;
+  return Math.round(Number(m[1]) * unit);
+}
+
+const bitrate = z
+  .union([z.number().int().positive(), z.string()])
+  .transform((v, ctx) => {
+    const n = typeof v === 'number' ? v : parseBitrate(v);
+    if (n === null || n <= 0) {
+      ctx.addIssue({ code: 'custom', message: `"${v}" is not a bitrate (e.g. 900m, 1g, 500000000)` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+/**
+ * `multicast:` section of the config file. Defaults are udp-sender's: port base 9000,
+ * data group derived from the sender's address (232.x.y.z rule), TTL 1, block size 1456.
+ */
 export const multicastConfigSchema = z
   .object({
-    enabled: z.boolean().default(false),
+    /** Whether `rackboot serve` offers pushes through the API. */
+    enabled: z.boolean().default(true),
+    /** Receivers bind P, the sender P+1. Concurrent pushes take the next free even base. */
+    portBase: z.number().int().min(1024).max(65532).refine((p) => p % 2 === 0, 'must be even').default(DEFAULT_PORT_BASE),
+    /** Data group; null = udpcast's rule (sender address with its top 5 bits set to 232's). */
+    group: z.ipv4().nullable().default(null),
+    ttl: z.number().int().min(1).max(255).default(1),
+    /** Interface to push on; null = the top-level `interface`, else the first IPv4 one. */
+    interface: z.string().nullable().default(null),
+    /** full: two slices in flight (switched Ethernet); half: wait for each slice's acks. */
+    duplex: z.enum(['full', 'half']).default('full'),
+    /** Rate limit (bits/s, "900m", "1g"); null = paced by the socket only. */
+    maxBitrate: bitrate.nullable().default(null),
+    blockSize: z.number().int().min(64).max(MAX_BLOCK_SIZE).refine((b) => b % 4 === 0, 'must be a multiple of 4').default(MAX_BLOCK_SIZE),
+    sliceBlocks: z
+      .object({
+        start: z.number().int().min(1).max(MAX_SLICE_BLOCKS).default(130),
+        min: z.number().int().min(1).max(MAX_SLICE_BLOCKS).default(32),
+        max: z.number().int().min(1).max(MAX_SLICE_BLOCKS).default(MAX_SLICE_BLOCKS),
+      })
+      .strict()
+      .prefault({}),
+    start: z
+      .object({
+        /** Start early with this many receivers once maxWait passed; null = the whole target. */
+        minReceivers: z.number().int().min(1).nullable().default(null),
+        /** Seconds to wait for the whole target before starting with minReceivers. */
+        maxWait: z.number().min(0).default(60),
+        /** Seconds after which a push with fewer than minReceivers joined fails. */
+        timeout: z.number().min(0).nullable().default(600),
+      })
+      .strict()
+      .prefault({}),
+    /** Seconds without any answer after which a receiver is dropped (the others go on). */
+    dropAfter: z.number().min(0.1).default(10),
+    /** Seconds between HELLOs while receivers join (udp-sender: 1 s). */
+    helloInterval: z.number().min(0.05).default(1),
   })
   .strict();
 

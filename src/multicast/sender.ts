@@ -38,6 +38,8 @@ export class UdpcastSender {
   private reader!: ImageReader;
   private readonly slices = new Map<number, Buffer>();
   private outstanding = 0;
+  /** DATA payload bytes sent, retransmissions included. */
+  bytesSent = 0;
   private timer: NodeJS.Timeout | null = null;
   private immediate = false;
   private closed = false;
@@ -178,6 +180,7 @@ export class UdpcastSender {
       const payload = buf.subarray(b * bs, Math.min(buf.length, (b + 1) * bs));
       this.sendTo('group', [encodeDataHeader(index, b, buf.length), payload]);
       this.deps.metrics.pushBytes.inc(payload.length);
+      this.bytesSent += payload.length;
     }
   }
 

@@ -1,0 +1,274 @@
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { Config } from '../config.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import type { BootStage } from '../inventory/types.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { isoNow } from '../store/db.js';
+import { EventRepo } from '../store/events.js';
+import { ImageRepo } from '../store/images.js';
+import { PushRepo, type PushReceiverRecord, type PushRecord } from '../store/pushes.js';
+import { defaultGroup, interfaceAddress } from './net.js';
+import { UdpcastSender } from './sender.js';
+import type { Duplex, SenderEvent } from './sender-types.js';
+import { resolveTargets, type PushTarget } from './targets.js';
+
+export interface PushOptions {
+  portBase?: number;
+  group?: string;
+  ttl?: number;
+  interface?: string;
+  duplex?: Duplex;
+  maxBitrate?: number | null;
+  /** Start with this many once maxWait (seconds) passed; default: the whole target. */
+  minReceivers?: number;
+  maxWait?: number;
+  /** Seconds after which a push with too few receivers fails; null = wait forever. */
+  startTimeout?: number | null;
+  dropAfter?: number;
+  /** Who started it, for the history ("cli:root", "api:ops-token"). */
+  by?: string;
+  /** How the target was given, for the history (defaults to the target text). */
+  targetLabel?: string;
+}
+
+export interface PushProgress extends PushRecord {
+  receivers: PushReceiverRecord[];
+  running: boolean;
+}
+
+export interface PushManagerDeps {
+  db: Database;
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  /** Wall clock for recorded times (ms since the epoch). */
+  clock?: () => number;
+}
+
+interface Active {
+  sender: UdpcastSender;
+  targets: Map<string, PushTarget>;
+  done: Promise<PushProgress>;
+  gauge: Record<'joined' | 'done' | 'dropped', number>;
+  flush: NodeJS.Timeout;
+}
+
+/**
+ * Runs multicast pushes: resolves targets and the image, runs one UdpcastSender per push on
+ * its own port base, and records per-receiver progress, boot stages and history in SQLite.
+ * Used by `rackboot push` and by the daemon's REST API.
+ */
+export class PushManager {
+  private readonly active = new Map<number, Active>();
+  private readonly pushes: PushRepo;
+  private readonly events: EventRepo;
+  private readonly clock: () => number;
+
+  constructor(private readonly deps: PushManagerDeps) {
+    this.pushes = new PushRepo(deps.db);
+    this.events = new EventRepo(deps.db);
+    this.clock = deps.clock ?? Date.now;
+  }
+
+  /** Start a push; resolves with its id once its sockets are bound (receivers may join). */
+  async start(target: string | PushTarget[], image: string, o: PushOptions = {}): Promise<number> {
+    const mc = this.deps.config.multicast;
+    const targets = typeof target === 'string' ? resolveTargets(this.deps.db, target) : target;
+    if (targets.length === 0) throw new ValidationError('a push needs at least one target', 'target');
+    const img = this.resolveImage(image);
+    const iface = interfaceAddress(o.interface ?? mc.interface ?? this.deps.config.interface);
+    const portBase = this.portBase(o.portBase);
+    const group = o.group ?? mc.group ?? defaultGroup(iface.ip);
+    const duplex = o.duplex ?? mc.duplex;
+    const maxBitrate = o.maxBitrate === undefined ? mc.maxBitrate : o.maxBitrate;
+    const byIp = new Map(targets.map((t) => [t.ip, t]));
+    const minReceivers = Math.min(targets.length, o.minReceivers ?? mc.start.minReceivers ?? (o.maxWait !== undefined ? 1 : targets.length));
+    const startTimeout = o.startTimeout === undefined ? mc.start.timeout : o.startTimeout;
+    const id = this.pushes.create(
+      {
+        image: img.label,
+        path: img.path,
+        size: img.size,
+        sha256: img.sha256,
+        target: o.targetLabel ?? (typeof target === 'string' ? target : targets.map((t) => t.hostname ?? t.ip).join(',')),
+        startedBy: o.by ?? 'unknown',
+        portBase,
+        group,
+        duplex,
+        maxBitrate,
+        createdAt: isoNow(this.clock),
+      },
+      targets,
+    );
+    const sender = new UdpcastSender(
+      img.path,
+      {
+        imageSize: img.size,
+        blockSize: mc.blockSize,
+        group,
+        duplex,
+        maxBitrate,
+        admit: (ip) => byIp.has(ip),
+        expected: targets.length,
+        minReceivers,
+        maxWaitMs: (o.maxWait ?? mc.start.maxWait) * 1000,
+        startTimeoutMs: startTimeout === null ? null : startTimeout * 1000,
+        dropAfterMs: (o.dropAfter ?? mc.dropAfter) * 1000,
+        helloIntervalMs: mc.helloInterval * 1000,
+        sliceBlocks: mc.sliceBlocks,
+      },
+      { ip: iface.ip, broadcast: iface.broadcast, portBase, ttl: o.ttl ?? mc.ttl },
+      { log: this.deps.log.child({ push: id }), metrics: this.deps.metrics, onEvent: (e) => this.onEvent(id, e) },
+    );
+    const a: Active = {
+      sender,
+      targets: byIp,
+      gauge: { joined: 0, done: 0, dropped: 0 },
+      done: sender.done.then((r) => this.finished(id, r)),
+      flush: setInterval(() => this.flushProgress(id), 1000),
+    };
+    this.active.set(id, a);
+    try {
+      await sender.start();
+    } catch (e) {
+      this.active.delete(id);
+      clearInterval(a.flush);
+      this.pushes.setState(id, 'failed', isoNow(this.clock), `cannot open the push: ${(e as Error).message}`);
+      throw new ConflictError(`push ${id} on port base ${portBase}: ${(e as Error).message}`);
+    }
+    this.deps.log.info({ push: id, image: img.label, targets: targets.length, portBase, group }, 'push waiting for receivers');
+    return id;
+  }
+
+  progress(id: number): PushProgress {
+    const p = this.pushes.get(id);
+    if (!p) throw new NotFoundError(`no push ${id}`);
+    const a = this.active.get(id);
+    const receivers = this.pushes.receivers(id);
+    if (a) {
+      const live = new Map(a.sender.core.progress().map((r) => [r.ip, r]));
+      for (const r of receivers) r.bytesConfirmed = live.get(r.ip)?.confirmed ?? r.bytesConfirmed;
+      p.bytesSent = a.sender.bytesSent;
+    }
+    return { ...p, receivers, running: a !== undefined };
+  }
+
+  /** Resolves when the push ends, with its final progress. */
+  wait(id: number): Promise<PushProgress> {
+    const a = this.active.get(id);
+    return a ? a.done : Promise.resolve(this.progress(id));
+  }
+
+  cancel(id: number, reason = 'cancelled'): void {
+    const a = this.active.get(id);
+    if (!a) {
+      if (!this.pushes.get(id)) throw new NotFoundError(`no push ${id}`);
+      return;
+    }
+    this.pushes.setState(id, 'cancelled', isoNow(this.clock), reason);
+    a.sender.cancel(reason);
+  }
+
+  /** Running pushes first, then history, newest first. */
+  list(limit = 100): PushRecord[] {
+    return this.pushes.list(limit).map((p) => ({ ...p, bytesSent: this.active.get(p.id)?.sender.bytesSent ?? p.bytesSent }));
+  }
+
+  async close(): Promise<void> {
+    for (const id of this.active.keys()) this.cancel(id, 'rackboot is shutting down');
+    await Promise.all([...this.active.values()].map((a) => a.done));
+  }
+
+  private resolveImage(image: string): { label: string; path: string; size: number; sha256: string | null } {
+    const row = new ImageRepo(this.deps.db).byName(image);
+    const path = row ? (isAbsolute(row.path) ? row.path : resolve(this.deps.config.imagesDir, row.path)) : resolve(image);
+    if (!existsSync(path) || !statSync(path).isFile()) {
+      throw new NotFoundError(row ? `image ${image}: file ${path} is missing` : `no image named ${image} and no such file`);
+    }
+    return { label: image, path, size: statSync(path).size, sha256: row?.sha256 ?? null };
+  }
+
+  private portBase(wanted: number | undefined): number {
+    const used = new Set([...this.active.keys()].map((id) => this.pushes.get(id)!.portBase));
+    if (wanted !== undefined) {
+      if (wanted % 2 !== 0) throw new ValidationError('must be even (receivers use P, the sender P+1)', 'port-base');
+      if (used.has(wanted)) throw new ConflictError(`port base ${wanted} is used by a running push`);
+      return wanted;
+    }
+    let p = this.deps.config.multicast.portBase;
+    while (used.has(p)) p += 2;
+    return p;
+  }
+
+  private stage(t: PushTarget | undefined, stage: BootStage, detail: string): void {
+    if (t?.nodeId != null) this.events.record(t.nodeId, stage, isoNow(this.clock), detail);
+  }
+
+  private onEvent(id: number, e: SenderEvent): void {
+    const a = this.active.get(id);
+    if (!a) return;
+    const now = isoNow(this.clock);
+    const gauge = (state: 'joined' | 'done' | 'dropped', d: number) => {
+      a.gauge[state] += d;
+      this.deps.metrics.pushReceivers.inc({ state }, d);
+    };
+    switch (e.kind) {
+      case 'joined':
+        this.pushes.upsertReceiver(id, e.receiver.ip, { state: 'joined', client: e.receiver.client, joinedAt: now });
+        this.stage(a.targets.get(e.receiver.ip), 'push-joined', `push ${id}`);
+        gauge('joined', 1);
+        break;
+      case 'refused':
+        if (a.targets.has(e.ip)) this.pushes.upsertReceiver(id, e.ip, { detail: `refused: ${e.reason}` });
+        else this.pushes.upsertReceiver(id, e.ip, { state: 'refused', detail: e.reason, finishedAt: now });
+        this.deps.log.warn({ push: id, ip: e.ip, reason: e.reason }, 'receiver refused');
+        break;
+      case 'started': {
+        this.pushes.setState(id, 'running', now);
+        const never = this.pushes.markNeverJoined(id, now);
+        if (never.length > 0) this.deps.log.warn({ push: id, neverJoined: never }, 'push started without these targets');
+        break;
+      }
+      case 'receiver-done':
+        this.pushes.upsertReceiver(id, e.receiver.ip, { state: 'done', bytesConfirmed: e.receiver.confirmed, finishedAt: now });
+        this.stage(a.targets.get(e.receiver.ip), 'push-done', `push ${id}`);
+        gauge('joined', -1);
+        gauge('done', 1);
+        break;
+      case 'dropped':
+        this.pushes.upsertReceiver(id, e.receiver.ip, { state: 'dropped', bytesConfirmed: e.receiver.confirmed, finishedAt: now, detail: e.receiver.reason });
+        this.stage(a.targets.get(e.receiver.ip), 'push-dropped', `push ${id}: ${e.receiver.reason}`);
+        gauge('joined', -1);
+        gauge('dropped', 1);
+        this.deps.log.warn({ push: id, ip: e.receiver.ip, reason: e.receiver.reason }, 'receiver dropped');
+        break;
+      case 'finished':
+        break; // recorded when the sender has closed (finished())
+    }
+  }
+
+  private flushProgress(id: number): void {
+    const a = this.active.get(id);
+    if (!a) return;
+    for (const r of a.sender.core.progress()) if (r.state === 'joined') this.pushes.upsertReceiver(id, r.ip, { bytesConfirmed: r.confirmed });
+    this.pushes.setBytesSent(id, a.sender.bytesSent);
+  }
+
+  private finished(id: number, r: { ok: boolean; reason: string | null }): PushProgress {
+    const a = this.active.get(id)!;
+    this.flushProgress(id);
+    clearInterval(a.flush);
+    const now = isoNow(this.clock);
+    this.pushes.markNeverJoined(id, now);
+    const current = this.pushes.get(id)!;
+    const done = this.pushes.receivers(id).filter((x) => x.state === 'done').length;
+    if (current.state !== 'cancelled') this.pushes.setState(id, r.ok ? 'done' : 'failed', now, r.reason ?? `${done} of ${a.targets.size} targets received the image`);
+    for (const s of ['joined', 'done', 'dropped'] as const) this.deps.metrics.pushReceivers.dec({ state: s }, a.gauge[s]);
+    this.active.delete(id);
+    this.deps.log.info({ push: id, ok: r.ok, reason: r.reason }, 'push finished');
+    return this.progress(id);
+  }
+}
