@@ -63,7 +63,7 @@ function byHosts(db: Database, names: string[]): PushTarget[] {
     else missing.push(n);
   }
   if (missing.length > 0) throw new NotFoundError(`not in the inventory: ${missing.join(', ')}`);
-  return dedupe([...toTargets(rows, names.join(',')), ...literal]);
+  return dedupe([...(rows.length > 0 ? toTargets(rows, names.join(',')) : []), ...literal]);
 }
 
 function toTargets(rows: Row[], spec: string): PushTarget[] {
