@@ -40,7 +40,7 @@ export function describeClient(p: DhcpPacket): ClientInfo {
     pxe: vendorClass?.startsWith('PXEClient') ?? false,
     ipxe: userClasses(getOption(p, Opt.USER_CLASS)).includes('iPXE'),
     etherboot: vendorClass?.startsWith('Etherboot') ?? false,
-    arch: arch ? decodeClientArch(arch)[0]! : null,
+    arch: arch ? decodeClientArch(arch)[0]! : archFromVendorClass(vendorClass),
     // Some ROMs send option 97 with a zero length or a non-zero type; keep the rest of the packet.
     uuid: uuid && uuid.length === 17 && uuid[0] === 0 ? decodeClientUuid(uuid) : null,
     circuitId: agentIdText(info?.circuitId),
@@ -50,6 +50,12 @@ export function describeClient(p: DhcpPacket): ClientInfo {
     hostname: read.text(p, Opt.HOSTNAME),
     clientId: clientId ? Buffer.from(clientId).toString('hex') : null,
   };
+}
+
+/** PXE spec §2.2.1: "PXEClient:Arch:xxxxx:UNDI:yyyzzz"; used when option 93 is missing. */
+function archFromVendorClass(vc: string | null): number | null {
+  const m = vc === null ? null : /^PXEClient:Arch:(\d{5})/.exec(vc);
+  return m ? Number(m[1]) : null;
 }
 
 /** A network-boot firmware (PXE ROM, iPXE, Etherboot) rather than an installed OS. */

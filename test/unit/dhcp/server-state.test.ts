@@ -66,6 +66,7 @@ describe('DISCOVER / OFFER', () => {
     ['arch 9 → EFI', [pxe, arch(9)], 'syslinux.efi'],
     ['arch 6 → per-arch entry', [pxe, arch(6)], 'efi32/syslinux.efi'],
     ['user class iPXE → script URL', [pxe, option.text(Opt.USER_CLASS, 'iPXE')], `http://${SERVER}:8080/boot/52:54:00:00:00:01.ipxe`],
+    ['no option 93 but PXEClient:Arch:00007 → EFI', [option.text(Opt.VENDOR_CLASS, 'PXEClient:Arch:00007:UNDI:003016')], 'syslinux.efi'],
     ['Etherboot vendor class', [option.text(Opt.VENDOR_CLASS, 'Etherboot-5.0')], 'nbgrub'],
   ])('loader: %s', (_n, opts, file) => {
     const { h } = setup({ loaders: { byArch: { '6': 'efi32/syslinux.efi' } } });
