@@ -4,8 +4,10 @@ import { BOOT_STAGES, type Node } from '../inventory/types.js';
 import { listAudit } from '../store/audit.js';
 import type { AppDeps } from './app.js';
 import { approveBody, nodeCreate, parse } from './body.js';
-import { describeError } from './errors.js';
+import type { Auth } from './auth.js';
+import { describeError, HttpError } from './errors.js';
 import { nodeFilter, previews } from './routes/nodes.js';
+import { pushId } from './routes/pushes.js';
 import type { Render } from './web.js';
 
 type Form = Record<string, string>;
@@ -116,11 +118,23 @@ export function webPages(deps: AppDeps, render: Render): Router {
   });
 
   r.get('/pushes', (_req, res) => {
-    render(res, 'pushes', { title: 'Pushes', navPushes: true, available: deps.pushes !== undefined, script: deps.pushes ? 'pushes.js' : null });
+    render(res, 'pushes', { title: 'Pushes', navPushes: true, available: deps.pushes !== undefined, script: deps.pushes ? 'pushes.js' : null, form: { target: '', image: '' } });
   });
-  r.post('/pushes/:id/cancel', async (req, res) => {
-    if (!deps.pushes) return res.redirect(303, '/ui/pushes');
-    await deps.pushes.cancel(req.params.id);
+  r.post('/pushes', async (req, res) => {
+    const f = formOf(req);
+    if (!deps.pushes) throw new HttpError(501, 'not_implemented', 'multicast pushes are not available in this daemon');
+    try {
+      await deps.pushes.start(f.target ?? '', f.image ?? '', { by: `web:${(res.locals.auth as Auth).token.name}` });
+      res.redirect(303, '/ui/pushes');
+    } catch (e) {
+      const { status, body } = describeError(e);
+      if (status >= 500) throw e;
+      render(res, 'pushes', { title: 'Pushes', navPushes: true, available: true, script: 'pushes.js', form: { target: f.target ?? '', image: f.image ?? '' }, error: body.error.message }, status);
+    }
+  });
+  r.post('/pushes/:id/cancel', (req, res) => {
+    if (!deps.pushes) throw new HttpError(501, 'not_implemented', 'multicast pushes are not available in this daemon');
+    deps.pushes.cancel(pushId(req.params.id), `cancelled by web:${(res.locals.auth as Auth).token.name}`);
     res.redirect(303, '/ui/pushes');
   });
 

@@ -1,4 +1,5 @@
-// Push progress: poll /api/v1/pushes and draw one box per push (textContent only).
+// Push progress: poll /api/v1/pushes every second and draw one box per push with a bar
+// per receiver. Values go in with textContent only, never as HTML.
 'use strict';
 (function () {
   const root = document.getElementById('pushes');
@@ -11,43 +12,50 @@
     if (cls) e.className = cls;
     return e;
   };
-  const pick = (o, ...keys) => keys.map((k) => o[k]).find((v) => v !== undefined && v !== null);
-  function box(p) {
-    const d = el('div', null, 'push');
-    const id = pick(p, 'id', 'pushId');
-    d.appendChild(el('h2', 'Push ' + id + ' · ' + (pick(p, 'image', 'imageName') || '') + ' · ' + (pick(p, 'state', 'status') || '')));
-    const total = Number(pick(p, 'imageSize', 'size', 'total') || 0);
-    const done = Number(pick(p, 'bytesConfirmed', 'confirmed', 'sent', 'bytes') || 0);
-    const pct = total > 0 ? Math.min(100, (100 * done) / total) : 0;
-    const bar = el('div', null, 'bar');
+  const mib = (n) => (n / 1048576).toFixed(1) + ' MiB';
+  const bar = (fraction) => {
+    const b = el('div', null, 'bar');
     const fill = el('span');
-    fill.style.width = pct.toFixed(1) + '%';
-    bar.appendChild(fill);
-    d.appendChild(bar);
-    d.appendChild(el('p', pct.toFixed(1) + '% of ' + total + ' bytes', 'hint'));
-    const receivers = pick(p, 'receivers') || [];
+    fill.style.width = (100 * Math.max(0, Math.min(1, fraction))).toFixed(1) + '%';
+    b.appendChild(fill);
+    return b;
+  };
+  function box(p) {
+    const d = el('section', null, 'push');
+    d.dataset.push = p.id;
+    d.appendChild(el('h2', 'Push ' + p.id + ': ' + p.image + ' → ' + p.target));
+    const receivers = p.receivers || [];
+    const joined = receivers.filter((r) => r.state === 'joined' || r.state === 'done');
+    const confirmed = p.state === 'done' ? p.size : joined.length ? Math.min(...joined.map((r) => r.bytesConfirmed)) : 0;
+    const line = p.state + ' · ' + mib(confirmed) + ' of ' + mib(p.size) + ' on every receiver · ' + mib(p.bytesSent) + ' sent' + (p.result ? ' · ' + p.result : '');
+    d.appendChild(el('p', line, 'state state-' + p.state));
+    d.appendChild(bar(p.size ? confirmed / p.size : 0));
     if (receivers.length) {
       const t = el('table');
       const h = t.createTHead().insertRow();
-      ['Receiver', 'State', 'Confirmed', 'Reason'].forEach((x) => h.appendChild(el('th', x)));
+      ['Receiver', 'Address', 'State', 'Confirmed', 'Detail'].forEach((x) => h.appendChild(el('th', x)));
       const b = t.createTBody();
       receivers.forEach((r) => {
         const tr = b.insertRow();
-        [r.hostname || r.ip, r.state, r.confirmed, r.reason].forEach((x) => tr.appendChild(el('td', x)));
+        [r.hostname, r.ip, r.state].forEach((x) => tr.appendChild(el('td', x)));
+        const td = el('td');
+        td.appendChild(bar(p.size ? r.bytesConfirmed / p.size : 0));
+        td.appendChild(el('span', mib(r.bytesConfirmed), 'hint'));
+        tr.appendChild(td);
+        tr.appendChild(el('td', r.detail));
       });
       d.appendChild(t);
     }
-    const state = String(pick(p, 'state', 'status') || '');
-    if (!readOnly && !/done|finished|failed|cancel/.test(state)) {
+    if (!readOnly && (p.state === 'waiting' || p.state === 'running')) {
       const f = el('form', null, 'danger');
       f.method = 'post';
-      f.action = '/ui/pushes/' + encodeURIComponent(id) + '/cancel';
+      f.action = '/ui/pushes/' + encodeURIComponent(p.id) + '/cancel';
       const c = el('input');
       c.type = 'hidden';
       c.name = '_csrf';
       c.value = csrf;
       f.appendChild(c);
-      f.appendChild(el('button', 'Cancel push ' + id));
+      f.appendChild(el('button', 'Cancel push ' + p.id));
       d.appendChild(f);
     }
     return d;
@@ -58,7 +66,7 @@
       if (r.status === 401) return void location.assign('/login');
       const list = await r.json();
       if (!r.ok) throw new Error((list.error && list.error.message) || 'HTTP ' + r.status);
-      root.replaceChildren(...(list.length ? list.map(box) : [el('p', 'No pushes yet. Start one with rackboot push start.', 'hint')]));
+      root.replaceChildren(...(list.length ? list.map(box) : [el('p', 'No pushes yet.', 'hint')]));
     } catch (e) {
       root.replaceChildren(el('p', 'Cannot read pushes: ' + e.message, 'error'));
     }

@@ -1,7 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../src/log.js';
+import { Metrics } from '../../../src/metrics.js';
+import { PushManager } from '../../../src/multicast/manager.js';
 import { requestFrom, startApi } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -11,10 +14,14 @@ const SHOTS = join('var', 'rbta-screenshots');
 describe('web page in headless Chromium (Debian chromium + playwright-core)', () => {
   let api: Awaited<ReturnType<typeof startApi>>;
   let browser: Browser;
+  let manager: PushManager | undefined;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install the Debian package "chromium" (apt-get install -y chromium; listed in .ci/apt-packages)`);
-    api = await startApi();
+    api = await startApi({
+      config: { multicast: { interface: 'lo', portBase: 40_000 + 2 * Math.floor(Math.random() * 5000) } },
+      pushes: (db, config) => (manager = new PushManager({ db, config, log: silentLogger(), metrics: new Metrics() })),
+    });
     api.inventory.clusters.add({ name: 'kerrighed', sessionId: 3 });
     api.inventory.profiles.add({
       name: 'krg',
@@ -28,6 +35,7 @@ describe('web page in headless Chromium (Debian chromium + playwright-core)', ()
   });
   afterAll(async () => {
     await browser?.close();
+    await manager?.close();
     await api?.stop();
   });
 
@@ -119,6 +127,28 @@ describe('web page in headless Chromium (Debian chromium + playwright-core)', ()
     await page.waitForURL(/\/ui\/nodes$/);
     await expect(page.locator('.who span').textContent()).resolves.toBe('viewer (read-only)');
     await expect(page.locator('form.grid').count()).resolves.toBe(0);
+    await context.close();
+  });
+
+  it('shows a push with its receivers live, and cancels it from the page', async () => {
+    const image = join(api.dir, 'disk.img');
+    writeFileSync(image, Buffer.alloc(64 * 1024, 1));
+    const push = await api.call('POST', '/api/v1/pushes', { target: 'n1', image });
+    expect(push.status).toBe(201);
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    await page.goto(`${api.base}/login`);
+    await page.fill('#token', api.admin);
+    await page.click('button[type=submit]');
+    await page.click('nav >> text=Pushes');
+    const box = page.locator(`section[data-push="${push.json.id}"]`);
+    await box.waitFor();
+    await expect(box.locator('h2').textContent()).resolves.toBe(`Push ${push.json.id}: ${image} → n1`);
+    await expect(box.locator('tbody tr td').first().textContent()).resolves.toBe('n1');
+    await page.screenshot({ path: join(SHOTS, 'pushes.png'), fullPage: true });
+    await box.locator('button', { hasText: 'Cancel push' }).click();
+    await page.waitForURL(/\/ui\/pushes$/);
+    await expect(page.locator(`section[data-push="${push.json.id}"] p.state`).textContent()).resolves.toMatch(/^cancelled .*cancelled by web:admin$/);
     await context.close();
   });
 });

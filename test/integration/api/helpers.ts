@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type AppDeps } from '../../../src/api/app.js';
-import { parseConfig } from '../../../src/config.js';
+import { parseConfig, type Config } from '../../../src/config.js';
 import { openInventory } from '../../../src/inventory/open.js';
 import { silentLogger } from '../../../src/log.js';
 import { Metrics } from '../../../src/metrics.js';
@@ -62,14 +62,14 @@ export function requestFrom(
  * The whole HTTP side over a temporary database and the real inventory and boot backend,
  * listening on 127.0.0.1 port 0, with an admin and a read-only token.
  */
-export async function startApi(opts: { config?: Record<string, unknown>; pushes?: AppDeps['pushes'] } = {}) {
+export async function startApi(opts: { config?: Record<string, unknown>; pushes?: (db: Database, config: Config) => NonNullable<AppDeps['pushes']> } = {}) {
   const t = tempDatabase();
   const config = parseConfig({ serverAddress: '127.0.0.1', ...opts.config }, t.dir);
   const metrics = new Metrics();
   const { inventory, backend, renderer } = openInventory(t.db, config);
   const admin = createToken(t.db, { name: 'admin' }).token;
   const viewer = createToken(t.db, { name: 'viewer', readOnly: true }).token;
-  const app = createApp({ db: t.db, inventory, backend, renderer, config, logger: silentLogger(), metrics, ...(opts.pushes ? { pushes: opts.pushes } : {}) });
+  const app = createApp({ db: t.db, inventory, backend, renderer, config, logger: silentLogger(), metrics, ...(opts.pushes ? { pushes: opts.pushes(t.db, config) } : {}) });
   const server = createServer(app);
   const base = await listen(server);
   const call = async (method: string, path: string, body?: unknown, token = admin) => {
