@@ -37,7 +37,8 @@ export interface AppDeps {
  * API under /api/v1 (bearer tokens, audit log) and the web page.
  */
 export function createApp(deps: AppDeps): express.Express {
-  const { db, logger, config } = deps;
+  const { db, config } = deps;
+  const logger = deps.logger.child({ subsystem: 'http' });
   const clock = deps.clock ?? Date.now;
   const limit = config.http.bodyLimit;
   const app = express();
@@ -62,7 +63,7 @@ export function createApp(deps: AppDeps): express.Express {
     express.text({ type: 'text/*', limit }),
     apiV1(deps),
   );
-  app.use(webRoutes({ ...deps, clock }));
+  app.use(webRoutes({ ...deps, logger, clock }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
