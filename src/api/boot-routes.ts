@@ -78,7 +78,7 @@ export function bootRoutes(deps: BootRouteDeps): Router {
     if (!node) throw new NotFoundError(`no registered node has address ${ip} (fixed or leased); report-back is accepted only from the node's own address`);
     const detail = typeof q.detail === 'string' ? q.detail.replace(/[\0-\x1f\x7f]/g, ' ').slice(0, 200) : undefined;
     deps.backend.recordStage(node, 'up', detail);
-    deps.logger.info({ ip, hostname: node.hostname, stage }, 'node reported back');
+    deps.logger.info({ ip, node: node.hostname, stage }, 'node reported back');
     res.type('text/plain').send(`ok ${node.hostname} ${stage}\n`);
   };
   r.get('/report', report);

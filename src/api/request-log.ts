@@ -8,7 +8,7 @@ export function requestLog(logger: Logger, clock: () => number = Date.now): Requ
     if (!logger.isLevelEnabled('debug')) return next();
     const start = clock();
     res.on('finish', () => {
-      logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms: clock() - start, ip: clientIp(req) }, 'http request');
+      logger.debug({ method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: clock() - start, ip: clientIp(req) }, 'http request');
     });
     next();
   };
