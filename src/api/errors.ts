@@ -54,7 +54,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return next(err);
     const { status, body } = describeError(err);
     if (status >= 500) logger.error({ err, method: req.method, path: req.path }, 'http request failed');
-    else logger.debug({ method: req.method, path: req.path, status, code: body.error.code }, body.error.message);
+    else logger.debug({ method: req.method, path: req.originalUrl.split('?')[0], status, code: body.error.code }, body.error.message);
+    if (status === 401) res.set('WWW-Authenticate', 'Bearer realm="rackboot"'); // RFC 6750 §3
     res.status(status).json(body);
   };
 }

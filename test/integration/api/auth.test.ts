@@ -42,6 +42,7 @@ describe('API authentication and audit (real HTTP)', () => {
   it('refuses a request with no Authorization header (401, WWW-Authenticate)', async () => {
     const r = await call('/api/v1/whoami');
     expect(r.status).toBe(401);
+    expect(r.headers.get('www-authenticate')).toBe('Bearer realm="rackboot"');
     expect(await errorOf(r)).toEqual({ code: 'unauthorized', message: expect.stringMatching(/missing bearer token/) });
   });
 
