@@ -7,6 +7,8 @@ export class Pacer {
   private last: number;
   private readonly capacity: number;
   private readonly perMs: number;
+  /** Set when the last take() was refused: poll again at blockedUntil. */
+  blocked = false;
   blockedUntil = 0;
 
   constructor(bitsPerSecond: number | null, now: number) {
@@ -23,8 +25,10 @@ export class Pacer {
     this.last = now;
     if (this.tokens >= bytes) {
       this.tokens -= bytes;
+      this.blocked = false;
       return true;
     }
+    this.blocked = true;
     this.blockedUntil = now + Math.max(0.05, (bytes - this.tokens) / this.perMs);
     return false;
   }

@@ -116,17 +116,18 @@ export function receive(o: ReceiveOptions): Promise<ReceiveResult> {
 
     const endTransfer = () => {
       ended = true;
-      let result: ReceiveResult;
+      let outcome: { error: Error } | { result: ReceiveResult };
       try {
         const digest = output!.commit(o.sha256);
-        result = { bytes: output!.bytes, sha256: digest, sender: sender!.ip, client };
+        outcome = { result: { bytes: output!.bytes, sha256: digest, sender: sender!.ip, client } };
       } catch (e) {
         output = null;
-        return finish(e as Error);
+        outcome = { error: e as Error };
       }
+      // Like udp-receiver: keep answering repeated end REQACKs for a while, then DISCONNECT.
       setTimeout(() => {
         send({ op: 'disconnect' }, sender!.ip, sender!.port);
-        setTimeout(() => finish(null, result), 20);
+        setTimeout(() => ('error' in outcome ? finish(outcome.error) : finish(null, outcome.result)), 20);
       }, LINGER_MS);
     };
 

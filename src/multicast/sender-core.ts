@@ -106,7 +106,7 @@ export class SenderCore {
     }
     let t = Number.POSITIVE_INFINITY;
     for (const s of this.inFlight) if (s.reqackAt !== null) t = Math.min(t, s.reqackAt + this.reqackTimeout());
-    if (this.pacer.blockedUntil > now) t = Math.min(t, this.pacer.blockedUntil);
+    if (this.pacer.blocked) t = Math.min(t, Math.max(now, this.pacer.blockedUntil));
     return t;
   }
 

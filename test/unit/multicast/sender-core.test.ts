@@ -182,6 +182,17 @@ describe('SenderCore (fake clock)', () => {
     expect(sim.now).toBeLessThan(expectedMs * 1.2);
   });
 
+  it('a sender held back by the pacer always has a finite wakeup, even when asked late', () => {
+    const a = new SimReceiver('10.0.0.2');
+    const sim = new Sim(options({ imageSize: 1_000_000, maxBitrate: 8_000_000 }), [a], 10_000);
+    sim.connect(a);
+    sim.apply(sim.core.poll(0));
+    sim.apply(sim.core.poll(1));
+    expect(sim.sent.some((x) => x.type === 'blocks')).toBe(true);
+    expect(sim.core.wantsToSend).toBe(false);
+    expect(sim.core.nextWakeup(50)).toBe(50); // tokens have long refilled: poll now
+  });
+
   it('a zero-byte image is just the end slice', () => {
     const a = new SimReceiver('10.0.0.2');
     const sim = new Sim(options({ imageSize: 0 }), [a]);
