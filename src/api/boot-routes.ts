@@ -43,6 +43,8 @@ export function bootRoutes(deps: BootRouteDeps): Router {
     const mac = req.params.mac === 'default' ? undefined : parseMac(req.params.mac);
     const script = deps.backend.renderIpxeScript(mac, ip);
     deps.logger.debug({ ip, mac, bytes: script.length }, 'served iPXE script');
+    // As TFTP does: the stage goes to the node at the client's address, not the one the URL names.
+    if (req.method === 'GET') record(deps, deps.backend.nodeByIp(ip), `boot/${req.params.mac}.ipxe`, ip);
     res.type('text/plain').send(script);
   });
 

@@ -51,6 +51,7 @@ describe('boot routes: iPXE, boot files, report-back (real HTTP)', () => {
     expect(r.body).toBe('#!ipxe\necho 00:02:b3:3f:78:8c at 127.0.0.2\n');
     const d = await requestFrom(`${base}/boot/default.ipxe`, '127.0.0.9');
     expect(d.body).toBe('#!ipxe\necho unknown at 127.0.0.9\n');
+    expect(backend.stages).toEqual([{ hostname: 'n1', stage: 'config', detail: 'http boot/00-02-B3-3F-78-8C.ipxe to 127.0.0.2' }]);
     const bad = await fetch(`${base}/boot/zz.ipxe`);
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/not a MAC address/);

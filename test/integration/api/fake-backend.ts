@@ -19,7 +19,7 @@ export class FakeBackend implements BootBackend {
   }
   stageForFile(_node: Node, path: string): BootStage | undefined {
     if (path.endsWith('pxelinux.0')) return 'loader';
-    if (path.startsWith('pxelinux.cfg/')) return 'config';
+    if (path.startsWith('pxelinux.cfg/') || path.endsWith('.ipxe')) return 'config';
     if (path.includes('vmlinuz')) return 'kernel';
     return undefined;
   }
