@@ -89,8 +89,10 @@ export function receive(o: ReceiveOptions): Promise<ReceiveResult> {
       } else if (m.op === 'reqack') onReqack(m);
     };
 
+    let eof = false; // the zero-byte end slice has been reached, after every other slice
     const writeReady = () => {
       for (const s of window!.drain()) {
+        if (s.bytes === 0) eof = true;
         output!.write(s.data);
         o.onProgress?.(output!.bytes);
       }
@@ -99,19 +101,18 @@ export function receive(o: ReceiveOptions): Promise<ReceiveResult> {
     const onReqack = (m: Extract<SenderMessage, { op: 'reqack' }>) => {
       if (bitIsSet(m.readySet, client)) return;
       const w = window!;
-      if (m.slice < w.next) return send({ op: 'ok', slice: m.slice }, sender!.ip, sender!.port);
-      const s = w.get(m.slice, m.bytes);
-      if (!s) return; // too far ahead; the sender will ask again
-      writeReady();
-      if (m.bytes === 0 && m.slice === w.next - 1) {
-        send({ op: 'ok', slice: m.slice }, sender!.ip, sender!.port);
-        if (!ended) endTransfer();
-        return;
+      if (m.slice >= w.next) {
+        const s = w.get(m.slice, m.bytes);
+        if (!s) return; // too far ahead; the sender will ask again
+        writeReady();
+        if (m.slice >= w.next) {
+          const received = newBitmap();
+          received.set(s.received);
+          return send({ op: 'retransmit', slice: m.slice, round: m.round, received }, sender!.ip, sender!.port);
+        }
       }
-      if (m.slice < w.next) return send({ op: 'ok', slice: m.slice }, sender!.ip, sender!.port);
-      const received = newBitmap();
-      received.set(s.received);
-      send({ op: 'retransmit', slice: m.slice, round: m.round, received }, sender!.ip, sender!.port);
+      send({ op: 'ok', slice: m.slice }, sender!.ip, sender!.port);
+      if (eof && !ended) endTransfer();
     };
 
     const endTransfer = () => {
