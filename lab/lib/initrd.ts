@@ -47,6 +47,7 @@ for w in $(cat /proc/cmdline); do
 done
 say "init started uptime=$(cut -d' ' -f1 /proc/uptime)"
 say "node_id=$node_id"
+say "cmdline=$(cat /proc/cmdline)"
 for m in $(cat /etc/modules-load); do
   insmod "/lib/modules/$m.ko" || say "insmod $m failed"
 done

@@ -132,7 +132,8 @@ export class Guest {
   }
 
   serial(): string {
-    return existsSync(this.opts.serialLog) ? readFileSync(this.opts.serialLog, 'latin1') : '';
+    // The guest's tty turns \n into \r\n; callers see plain \n lines.
+    return existsSync(this.opts.serialLog) ? readFileSync(this.opts.serialLog, 'latin1').replace(/\r/g, '') : '';
   }
 
   /**
@@ -142,7 +143,7 @@ export class Guest {
   async waitForLine(re: RegExp, timeoutMs: number): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const line = this.serial().split(/\r?\n/).find((l) => re.test(l));
+      const line = this.serial().split('\n').find((l) => re.test(l));
       if (line !== undefined) return line;
       // A KVM emulation failure pauses the guest forever instead of exiting: give up at once.
       const kvmFailed = /KVM internal error/.test(this.stderr);
@@ -156,7 +157,7 @@ export class Guest {
 
   /** The last lines of serial output and QEMU's stderr, for failure messages. */
   describe(lines = 40): string {
-    const tail = this.serial().split(/\r?\n/).slice(-lines).join('\n');
+    const tail = this.serial().split('\n').slice(-lines).join('\n');
     return `--- ${this.opts.name} serial (${this.opts.serialLog}), last ${lines} lines ---\n${tail}\n--- qemu stderr ---\n${this.stderr}`;
   }
 

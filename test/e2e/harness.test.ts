@@ -18,7 +18,7 @@ import { reportsIn, startReportListener } from './lib/report-listener.js';
 
 const TAG = 'rbteh';
 const REPORT_PORT = 8081;
-const GUEST = { mac: '52:54:00:7e:00:01', ip: '10.77.1.50', hostname: 'harness1', nodeId: 42 };
+const GUEST = { mac: '52:54:00:7e:00:01', ip: '10.79.1.50', hostname: 'harness1', nodeId: 42 };
 
 describe('e2e harness self-check (dnsmasq stand-in, no rackboot)', () => {
   let workDir: string;
@@ -36,7 +36,7 @@ describe('e2e harness self-check (dnsmasq stand-in, no rackboot)', () => {
       files: ['pxelinux', 'ldlinux', 'busybox', 'pxeVirtioRom'],
     });
     workDir = makeWorkDir('rackboot-e2e-harness');
-    net = createLabNet({ tag: TAG, subnet: '10.77.1', taps: 1 });
+    net = createLabNet({ tag: TAG, subnet: '10.79.1', taps: 1 });
     const tftpRoot = join(workDir, 'tftp');
     stageLoader(tftpRoot);
     images = await prepareGuestImages(tftpRoot, workDir, `http://${net.serverIp}:${REPORT_PORT}/report?stage=up`);

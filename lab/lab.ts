@@ -1,0 +1,104 @@
+/**
+ * `npm run lab`: the newcomer's demo. Builds a private network (network namespaces, a
+ * bridge, a tap), starts `rackboot serve` in it, registers a demo node, PXE-boots it in
+ * QEMU and prints each boot stage as rackboot records it, then cleans everything up — also
+ * on Ctrl-C, and also what a previous crashed run left behind. Needs root on Linux.
+ */
+import { checkPrerequisites, PrerequisiteError } from './lib/prereq.js';
+import { LabSession } from './lib/session.js';
+import { StageWatcher } from './lib/stages.js';
+import { destroyLabNet } from './lib/netns.js';
+import { MARKER } from './lib/initrd.js';
+
+const TAG = 'rblab';
+const DEMO = { mac: '52:54:00:1a:b0:01', hostname: 'demo1', ip: '10.79.9.11', nodeId: 1 };
+const BOOT_TIMEOUT_MS = 300_000;
+
+const say = (text: string): void => void process.stdout.write(`${text}\n`);
+const elapsed = (t0: number): string => `+${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s`;
+
+let session: LabSession | undefined;
+let stopping = false;
+
+async function shutdown(reason: string, code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say(`\n${reason}: stopping QEMU and rackboot, removing the lab network (${TAG}-*)…`);
+    try {
+      await session?.close(code === 0);
+    } finally {
+      destroyLabNet(TAG);
+    }
+    if (code !== 0 && session) say(`logs kept in ${session.workDir}`);
+    say('lab cleaned up.');
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void shutdown(sig, 130));
+
+  say('rackboot lab: a private network with rackboot and one QEMU machine that PXE-boots from it.');
+  checkPrerequisites({ root: true, tools: ['qemu-system-x86_64', 'ip'], files: ['pxelinux', 'ldlinux', 'busybox', 'pxeVirtioRom'] });
+  say(`cleaning leftovers of earlier runs (network namespaces ${TAG}-*)…`);
+  destroyLabNet(TAG);
+  session = await LabSession.open({ tag: TAG, subnet: '10.79.9', guests: 1, httpPort: 8080, defaultProfile: 'discovery', ipxeScript: false });
+  const s = session;
+  say(`network: ${s.net.serverNs} (rackboot on ${s.net.serverIf} ${s.net.serverIp}/24) ↔ bridge ${s.net.bridge} in ${s.net.guestNs} ↔ tap ${s.net.taps[0]}`);
+  say(`guest kernel ${s.images.kernel.version}, busybox initrd built in ${s.workDir}; QEMU acceleration: ${s.images.accel}`);
+
+  const args = 'console=ttyS0 panic=-1';
+  const files = ['--kernel', 'images/vmlinuz', '--initrd', 'images/initrd.gz', '--prompt', '0', '--timeout', '1'];
+  s.cli('profile', 'add', 'diskless', ...files, '--args', args);
+  s.cli('profile', 'add', 'discovery', ...files, '--args', `${args} discovery=1`);
+  s.cli('node', 'add', '--mac', DEMO.mac, '--hostname', DEMO.hostname, '--ip', DEMO.ip, '--node-id', String(DEMO.nodeId), '--profile', 'diskless');
+  say(`registered: rackboot node add --mac ${DEMO.mac} --hostname ${DEMO.hostname} --ip ${DEMO.ip} --node-id ${DEMO.nodeId} --profile diskless`);
+
+  await s.startServer();
+  say(`rackboot serve is running in ${s.net.serverNs} (config ${s.files.configFile}, log ${s.server!.logFile})`);
+
+  const t0 = Date.now();
+  const guest = s.boot({ name: DEMO.hostname, mac: DEMO.mac, timeoutMs: BOOT_TIMEOUT_MS });
+  say(`powered on ${DEMO.hostname} (${DEMO.mac}); serial console → ${guest.opts.serialLog}`);
+  say('boot stages as rackboot records them, and what the machine prints:');
+
+  const watcher = new StageWatcher(s.files.database, DEMO.mac);
+  let printedLines = 0;
+  let exited = false;
+  void guest.exited.then(() => (exited = true));
+  try {
+    for (;;) {
+      for (const e of watcher.poll()) say(`  ${elapsed(t0)}  stage ${e.stage.padEnd(9)} ${e.detail ?? ''}`);
+      const lines = guest.serial().split('\n').filter((l) => l.startsWith(MARKER));
+      for (const l of lines.slice(printedLines)) say(`  ${elapsed(t0)}  guest  ${l.slice(MARKER.length).trim()}`);
+      printedLines = lines.length;
+      if (exited) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    for (const e of watcher.poll()) say(`  ${elapsed(t0)}  stage ${e.stage.padEnd(9)} ${e.detail ?? ''}`);
+  } finally {
+    watcher.close();
+  }
+
+  const exit = await guest.exited;
+  const up = /report=ok/.test(guest.serial());
+  say('');
+  say(s.cli('node', 'show', DEMO.hostname).trimEnd());
+  say('');
+  if (exit.timedOut || !up) {
+    say(`the machine did not report back (${exit.timedOut ? 'timed out' : `QEMU exit ${exit.code}`}); last serial lines:`);
+    say(guest.describe(25));
+    await shutdown('failed', 1);
+  }
+  say(`${DEMO.hostname} booted through rackboot and reported up in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
+  await shutdown('done', 0);
+}
+
+main().catch(async (e: unknown) => {
+  if (e instanceof PrerequisiteError) {
+    say(`rackboot lab: ${e.message}`);
+    process.exit(2);
+  }
+  say(`rackboot lab failed: ${(e as Error).stack ?? String(e)}`);
+  await shutdown('error', 1);
+});

@@ -1,0 +1,108 @@
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { makeWorkDir } from './bootfiles.js';
+import { prepareGuestImages, type GuestImages } from './guest-images.js';
+import { createLabNet, destroyLabNet, type LabNet } from './netns.js';
+import { BOOT_FILES, checkPrerequisites } from './prereq.js';
+import { Guest, type Firmware } from './qemu.js';
+import { rackbootCli, startRackboot, writeLabConfig, type LabServerFiles, type LabServerOptions } from './rackboot.js';
+import type { Service } from './service.js';
+
+export interface SessionOptions extends Omit<LabServerOptions, 'net' | 'workDir' | 'pool'> {
+  tag: string;
+  subnet: string; // a.b.c of a private /24
+  guests: number; // tap devices to create
+  /** Also copy pxelinux.0 to this path under the boot folder (the seed layout's X86PC/linux/linux.0). */
+  loaderCopy?: string;
+}
+
+export interface GuestSpec {
+  name: string;
+  mac: string;
+  firmware?: Firmware;
+  timeoutMs?: number;
+}
+
+/**
+ * One lab run: work dir, private network, guest kernel + initrd in the images folder,
+ * rackboot.yaml, and `rackboot serve` in the server namespace. `close()` undoes it all and
+ * is safe to call twice (tests call it from afterAll, the lab from signal handlers too).
+ */
+export class LabSession {
+  readonly guests: Guest[] = [];
+  server: Service | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly opts: SessionOptions,
+    readonly workDir: string,
+    readonly net: LabNet,
+    readonly files: LabServerFiles,
+    readonly images: GuestImages,
+  ) {}
+
+  static async open(opts: SessionOptions): Promise<LabSession> {
+    checkPrerequisites({
+      root: true,
+      tools: ['qemu-system-x86_64', 'ip'],
+      files: ['pxelinux', 'ldlinux', 'busybox', 'pxeVirtioRom'],
+    });
+    const workDir = makeWorkDir(`rackboot-${opts.tag}`);
+    let net: LabNet | undefined;
+    try {
+      net = createLabNet({ tag: opts.tag, subnet: opts.subnet, taps: opts.guests });
+      const files = writeLabConfig({ ...opts, net, workDir, pool: { start: `${opts.subnet}.100`, end: `${opts.subnet}.150` } });
+      const images = await prepareGuestImages(files.imagesDir, workDir, reportUrl(net, opts.httpPort));
+      if (opts.loaderCopy) {
+        const dest = join(files.bootDir, opts.loaderCopy);
+        mkdirSync(dirname(dest), { recursive: true });
+        copyFileSync(BOOT_FILES.pxelinux.path, dest);
+      }
+      return new LabSession(opts, workDir, net, files, images);
+    } catch (e) {
+      if (net) destroyLabNet(opts.tag);
+      throw e;
+    }
+  }
+
+  cli(...args: string[]): string {
+    return rackbootCli(this.files.configFile, args);
+  }
+
+  async startServer(): Promise<Service> {
+    this.server = await startRackboot(this.net, this.files.configFile, join(this.workDir, 'rackboot.log'));
+    return this.server;
+  }
+
+  /** Power on a guest on the next free tap. */
+  boot(spec: GuestSpec): Guest {
+    const tap = this.net.taps[this.guests.length];
+    if (!tap) throw new Error(`no tap left for ${spec.name}: the session has ${this.net.taps.length}`);
+    const g = new Guest({
+      name: spec.name,
+      mac: spec.mac,
+      tap,
+      netns: this.net.guestNs,
+      serialLog: join(this.workDir, `${spec.name}.serial.log`),
+      workDir: this.workDir,
+      firmware: spec.firmware ?? 'bios',
+      accel: this.images.accel,
+      timeoutMs: spec.timeoutMs ?? 300_000,
+    });
+    this.guests.push(g);
+    return g;
+  }
+
+  /** Stop guests and the server, remove the network; the work dir is kept unless `removeWorkDir`. */
+  async close(removeWorkDir: boolean): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(this.guests.map((g) => g.stop()));
+    await this.server?.stop();
+    destroyLabNet(this.opts.tag);
+    if (removeWorkDir) rmSync(this.workDir, { recursive: true, force: true });
+  }
+}
+
+/** What the guest's initrd fetches once it has its own lease. */
+export const reportUrl = (net: LabNet, httpPort: number): string => `http://${net.serverIp}:${httpPort}/report?stage=up`;

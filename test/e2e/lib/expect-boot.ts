@@ -1,0 +1,42 @@
+import { expect } from 'vitest';
+import type { Guest } from '../../../lab/lib/qemu.js';
+import type { ShownNode } from '../../../lab/lib/rackboot.js';
+
+/** The stages a registered BIOS node reaches through rackboot, in order. */
+export const BIOS_STAGES = ['discover', 'offer', 'ack', 'loader', 'config', 'kernel', 'initrd', 'os-lease', 'up'];
+
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Wait for the initrd's done line and a clean poweroff; return the whole serial log. */
+export async function bootToPoweroff(g: Guest, timeoutMs = 300_000): Promise<string> {
+  await g.waitForLine(/rackboot-e2e: done/, timeoutMs);
+  const exit = await g.exited;
+  expect(exit, `${g.opts.name} should power off by itself\n${g.describe()}`).toEqual({ code: 0, signal: null, timedOut: false });
+  console.log(`${g.opts.name}: power-on to poweroff ${((Date.now() - g.startedAt) / 1000).toFixed(1)} s (${g.accel})`);
+  return g.serial();
+}
+
+export interface RegisteredGuest {
+  mac: string;
+  ip: string;
+  hostname: string;
+  nodeId: number;
+}
+
+/** A registered node booted with its own node_id and fixed address and reported back. */
+export function expectRegisteredBoot(serial: string, n: RegisteredGuest, g: Guest): void {
+  const why = g.describe();
+  expect(serial, why).toContain(`rackboot-e2e: node_id=${n.nodeId}\n`);
+  expect(serial, why).toContain(`rackboot-e2e: mac=${n.mac}`);
+  expect(serial, why).toMatch(new RegExp(`rackboot-e2e: lease ip=${esc(n.ip)} mask=24 hostname=${esc(n.hostname)} `));
+  expect(serial, why).toMatch(new RegExp(`rackboot-e2e: done node_id=${n.nodeId} ip=${esc(n.ip)} report=ok`));
+}
+
+/** `stages` appear in `events` in this order (other events may sit between them). */
+export function expectStagesInOrder(shown: ShownNode, stages: string[]): void {
+  const seen = shown.events.map((e) => e.stage);
+  let i = 0;
+  for (const s of seen) if (s === stages[i]) i++;
+  expect({ node: shown.hostname, reached: stages.slice(0, i) }, `events recorded: ${seen.join(' ')}`).toEqual({ node: shown.hostname, reached: stages });
+  expect(shown.lastStage).toBe(stages.at(-1));
+}
