@@ -3,7 +3,7 @@ import { pxelinuxMacName } from '../inventory/mac.js';
 import { BOOT_STAGES, type Node } from '../inventory/types.js';
 import { listAudit } from '../store/audit.js';
 import type { AppDeps } from './app.js';
-import { approveBody, nodeCreate, parse } from './body.js';
+import { approveBody, nodeCreate, nodePatch, parse } from './body.js';
 import type { Auth } from './auth.js';
 import { describeError, HttpError } from './errors.js';
 import { nodeFilter, previews } from './routes/nodes.js';
@@ -35,6 +35,7 @@ const suggestHostname = (mac: string): string => `n-${mac.split(':').slice(3).jo
 const FLASH: Record<string, (n: Node) => string> = {
   registered: (n) => `Registered ${n.hostname} (${n.mac}).`,
   approved: (n) => `Approved ${n.mac} as ${n.hostname}.`,
+  updated: (n) => `Saved ${n.hostname}.`,
 };
 const HOSTNAME = /^[a-z0-9][a-z0-9.-]{0,252}$/i;
 
@@ -81,9 +82,10 @@ export function webPages(deps: AppDeps, render: Render): Router {
     }
   });
 
-  r.get('/nodes/:ref', (req, res) => {
-    const node: Node = inventory.nodes.get(req.params.ref);
+  const nodePage = (req: Request, res: Response, extra: { form?: Form; error?: string; status?: number } = {}): void => {
+    const node: Node = inventory.nodes.get(req.params.ref as string);
     const files = previews(backend, node);
+    const form = extra.form ?? { ip: node.ip ?? '', nodeId: node.nodeId === null ? '' : String(node.nodeId), rack: node.rack ?? '', extraArgs: node.extraArgs, cluster: node.cluster ?? '', profile: node.profile ?? '' };
     render(res, 'node', {
       title: node.hostname,
       navNodes: true,
@@ -94,7 +96,27 @@ export function webPages(deps: AppDeps, render: Render): Router {
       kerrighed: node.cluster ? inventory.export('kerrighed', { cluster: node.cluster }) : null,
       events: inventory.eventsOf(node.hostname).slice(-200).reverse(),
       flash: typeof req.query.done === 'string' && Object.hasOwn(FLASH, req.query.done) ? FLASH[req.query.done]!(node) : null,
-    });
+      error: extra.error ?? null,
+      form: { ip: '', nodeId: '', rack: '', extraArgs: '', ...form },
+      clusters: inventory.clusters.list().map((c) => ({ name: c.name, formSelected: c.name === form.cluster })),
+      profiles: inventory.profiles.list().map((p) => ({ name: p.name, formSelected: p.name === form.profile })),
+    }, extra.status);
+  };
+  r.get('/nodes/:ref', (req, res) => nodePage(req, res));
+  /** The edit form sends every field: empty clears it (node_id empty = assign one). */
+  r.post('/nodes/:ref', (req, res) => {
+    const f = formOf(req);
+    const patch: Record<string, unknown> = { extraArgs: f.extraArgs ?? '' };
+    for (const k of ['ip', 'rack', 'cluster', 'profile']) patch[k] = f[k] ? f[k] : null;
+    patch.nodeId = f.nodeId ? (/^\d+$/.test(f.nodeId) ? Number(f.nodeId) : f.nodeId) : null;
+    try {
+      const node = inventory.nodes.update(req.params.ref, parse(nodePatch, patch));
+      res.redirect(303, `/ui/nodes/${encodeURIComponent(node.hostname)}?done=updated`);
+    } catch (e) {
+      const { status, body } = describeError(e);
+      if (status >= 500 || status === 404) throw e;
+      nodePage(req, res, { form: f, error: body.error.message, status });
+    }
   });
   r.post('/nodes/:ref/delete', (req, res) => {
     const node = inventory.nodes.remove(req.params.ref);

@@ -53,6 +53,21 @@ describe('web page login, cookie and CSRF (real HTTP)', () => {
     expect(row.change).not.toContain('_csrf');
   });
 
+  it('edits a node from its page; a bad value re-renders the form with the message', async () => {
+    const cookie = `rackboot_token=${api.admin}`;
+    const _csrf = csrfFor(api.admin);
+    const ok = await post('/ui/nodes/x1', { _csrf, ip: '10.0.1.31', nodeId: '', rack: 'r7', cluster: '', profile: '', extraArgs: 'console=ttyS0' }, { cookie });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe('/ui/nodes/x1?done=updated');
+    expect(api.inventory.nodes.get('x1')).toMatchObject({ ip: '10.0.1.31', rack: 'r7', extraArgs: 'console=ttyS0' });
+    const bad = await post('/ui/nodes/x1', { _csrf, ip: '10.0.1.999', rack: 'r8' }, { cookie });
+    expect(bad.status).toBe(422);
+    const html = await bad.text();
+    expect(html).toContain('ip: &quot;10.0.1.999&quot; is not a dotted-quad IPv4 address');
+    expect(html).toContain('value="r8"');
+    expect(api.inventory.nodes.get('x1').rack).toBe('r7');
+  });
+
   it('refuses a read-only token on web forms, and an unknown cookie', async () => {
     const ro = await post('/ui/nodes', { mac: '00:02:b3:00:00:11', hostname: 'x2', _csrf: csrfFor(api.viewer) }, { cookie: `rackboot_token=${api.viewer}` });
     expect(ro.status).toBe(403);
