@@ -276,7 +276,10 @@ describe('proxyDHCP', () => {
     expect(getOption(o, Opt.LEASE_TIME)).toBeUndefined();
     expect(read.text(o, Opt.VENDOR_CLASS)).toBe('PXEClient');
     expect([...getOption(o, Opt.VENDOR_SPECIFIC)!]).toEqual([6, 1, 8, 255]);
-    expect(o.file).toBe('pxelinux.0');
+    // No file and no next-server: the client must come back on 4011 for them.
+    expect(o.file).toBe('');
+    expect(o.siaddr).toBe('0.0.0.0');
+    expect(getOption(o, Opt.BOOTFILE_NAME)).toBeUndefined();
     expect(h.proxy(request(T.DISCOVER, B)).outcome).toBe('not_pxe');
     expect(h.proxy(request(T.REQUEST, A, [pxe, serverId('10.0.0.2'), requested('10.0.0.50')])).outcome).toBe('ignored');
   });
@@ -288,6 +291,8 @@ describe('proxyDHCP', () => {
     expect(r.outcome).toBe('ack');
     expect(read.messageType(r.reply!)).toBe(T.ACK);
     expect(r.reply!.file).toBe('syslinux.efi');
+    expect(r.reply!.siaddr).toBe(SERVER);
+    expect(r.reply!.ciaddr).toBe('10.0.0.50');
     expect([...getOption(r.reply!, Opt.VENDOR_SPECIFIC)!]).toEqual([71, 4, 0x80, 0, 0, 0, 255]);
   });
 });
