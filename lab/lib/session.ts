@@ -1,5 +1,5 @@
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, linkSync, mkdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { makeWorkDir } from './bootfiles.js';
 import { prepareGuestImages, type GuestImages } from './guest-images.js';
 import { createLabNet, destroyLabNet, type LabNet } from './netns.js';
@@ -12,7 +12,12 @@ export interface SessionOptions extends Omit<LabServerOptions, 'net' | 'workDir'
   tag: string;
   subnet: string; // a.b.c of a private /24
   guests: number; // tap devices to create
-  /** Also copy pxelinux.0 to this path under the boot folder (the seed layout's X86PC/linux/linux.0). */
+  /**
+   * The seed layout: pxelinux.0 copied to this path under the boot folder (e.g.
+   * X86PC/linux/linux.0), and the guest kernel and initrd also placed beside it under
+   * `<dir>/images/`, because pxelinux resolves a profile's relative `images/vmlinuz` against
+   * its path prefix (and even a leading `/` only gives `X86PC/linux//images/vmlinuz`).
+   */
   loaderCopy?: string;
 }
 
@@ -57,6 +62,9 @@ export class LabSession {
         const dest = join(files.bootDir, opts.loaderCopy);
         mkdirSync(dirname(dest), { recursive: true });
         copyFileSync(BOOT_FILES.pxelinux.path, dest);
+        const prefixedImages = join(dirname(dest), 'images');
+        mkdirSync(prefixedImages, { recursive: true });
+        for (const f of [images.vmlinuz, images.initrd]) linkOrCopy(f, join(prefixedImages, basename(f)));
       }
       return new LabSession(opts, workDir, net, files, images);
     } catch (e) {
@@ -101,6 +109,15 @@ export class LabSession {
     await this.server?.stop();
     destroyLabNet(this.opts.tag);
     if (removeWorkDir) rmSync(this.workDir, { recursive: true, force: true });
+  }
+}
+
+/** A hard link (not a symlink: TFTP refuses links that leave their root), else a copy. */
+function linkOrCopy(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
   }
 }
 

@@ -86,9 +86,9 @@ describe('rackboot boots a guest with the seed layout (X86PC/linux/linux.0 + pat
       pathPrefix: 'X86PC/linux/',
       loaderCopy: 'X86PC/linux/linux.0',
     });
-    // Relative to the prefix, as pxelinux resolves them: X86PC/linux/images/… is not a
-    // mount, so the profile names the images absolutely from the TFTP root.
-    addProfiles(s, '/images/vmlinuz', '/images/initrd.gz');
+    // pxelinux resolves these against the prefix: it asks for X86PC/linux/images/vmlinuz,
+    // which the session put under the boot folder, as the seed tree had it.
+    addProfiles(s, 'images/vmlinuz', 'images/initrd.gz');
     s.cli('node', 'add', '--mac', N.mac, '--hostname', N.hostname, '--ip', N.ip, '--node-id', String(N.nodeId), '--profile', 'diskless');
     await s.startServer();
   });
@@ -109,6 +109,8 @@ describe('rackboot boots a guest with the seed layout (X86PC/linux/linux.0 + pat
     const log = session.server!.output();
     expect(log).toMatch(/X86PC\/linux\/linux\.0/);
     expect(log).toMatch(/X86PC\/linux\/pxelinux\.cfg\/01-52-54-00-e2-01-01/);
+    expect(log).toMatch(/sent .*path=X86PC\/linux\/images\/vmlinuz/);
+    expect(shown.events.find((e) => e.stage === 'loader')?.detail).toBe('X86PC/linux/linux.0');
     ok = true;
   });
 });
