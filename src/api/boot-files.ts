@@ -3,7 +3,7 @@ import { AuthError, NotFoundError, RackbootError, ValidationError } from '../err
 import type { Refusal } from '../tftp/paths.js';
 import type { Source } from '../tftp/source.js';
 
-const CHUNK = 64 * 1024;
+const CHUNK = 256 * 1024;
 
 /** A TFTP refusal (same mounts, same path rules) as the typed error the API table maps. */
 export function refusalError(path: string, r: Refusal): RackbootError {

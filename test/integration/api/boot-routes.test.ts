@@ -14,7 +14,7 @@ describe('boot routes: iPXE, boot files, report-back (real HTTP)', () => {
   let t: ReturnType<typeof tempDatabase>;
   let server: Server;
   let base: string;
-  const initrd = randomBytes(1_000_003); // several 64 KiB chunks and a short tail
+  const initrd = randomBytes(1_000_003); // several 256 KiB chunks and a short tail
   const backend = new FakeBackend([node('n1', '00:02:b3:3f:78:8c', '127.0.0.2'), node('n2', '00:02:b3:3f:78:8d', '127.0.0.3')]);
 
   beforeAll(async () => {
