@@ -1,0 +1,83 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+
+export const sh = (cmd: string): string => execFileSync('sh', ['-c', cmd], { encoding: 'utf8' });
+
+export interface Run {
+  child: ChildProcess;
+  out: () => string;
+  /** When each output line containing a key first appeared (ms, performance.now()). */
+  marks: Map<string, number>;
+  exit: Promise<number | null>;
+}
+
+/**
+ * The benchmark network: a bridge in namespace rbtmB-hub, host 0 (sender) and hosts
+ * 1..n (receivers) on veths, every link shaped to `rate` with tbf in both directions
+ * (netem is not available in this kernel). 10.79.0.(i+1)/24.
+ */
+export class BenchLab {
+  readonly hub = 'rbtmB-hub';
+  constructor(readonly receivers: number, readonly rate = '1gbit') {
+    this.cleanup();
+    sh(`ip netns add ${this.hub} && ip -n ${this.hub} link add rbtmBbr type bridge mcast_snooping 0 && ip -n ${this.hub} link set rbtmBbr up`);
+    for (let i = 0; i <= receivers; i++) {
+      const ns = this.ns(i);
+      sh(`ip netns add ${ns} && ip -n ${ns} link set lo up`);
+      sh(`ip link add ${this.iface(i)} netns ${ns} type veth peer name rbtmBp${i} netns ${this.hub}`);
+      sh(`ip -n ${this.hub} link set rbtmBp${i} master rbtmBbr up`);
+      sh(`ip -n ${ns} addr add ${this.ip(i)}/24 brd + dev ${this.iface(i)} && ip -n ${ns} link set ${this.iface(i)} up`);
+      sh(`ip -n ${ns} route add 224.0.0.0/4 dev ${this.iface(i)}`);
+      // 64 kB of burst is half a millisecond at 1 Gbit/s: close to a real link, no bursts above line rate.
+      sh(`ip netns exec ${ns} tc qdisc add dev ${this.iface(i)} root tbf rate ${rate} burst 64kb latency 20ms`);
+      sh(`ip netns exec ${this.hub} tc qdisc add dev rbtmBp${i} root tbf rate ${rate} burst 64kb latency 20ms`);
+    }
+  }
+
+  ns(i: number): string {
+    return `rbtmB-h${i}`;
+  }
+  iface(i: number): string {
+    return `rbtmBv${i}`;
+  }
+  ip(i: number): string {
+    return `10.79.0.${i + 1}`;
+  }
+
+  run(i: number, cmd: string, args: string[], keys: string[] = []): Run {
+    const child = spawn('ip', ['netns', 'exec', this.ns(i), cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const marks = new Map<string, number>();
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      for (const k of keys) if (!marks.has(k) && out.includes(k)) marks.set(k, performance.now());
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    return { child, out: () => out, marks, exit: new Promise((r) => child.on('exit', (c) => r(c))) };
+  }
+
+  loss(i: number, percent: number): void {
+    sh(`ip netns exec ${this.ns(i)} nft -f - <<'EOF'
+table inet rbtm_loss {
+ chain in {
+  type filter hook input priority 0;
+  udp dport 9000 numgen random mod 100 < ${percent} counter drop
+ }
+}
+EOF`);
+  }
+
+  noLoss(i: number): void {
+    sh(`ip netns exec ${this.ns(i)} nft delete table inet rbtm_loss 2>/dev/null || true`);
+  }
+
+  cleanup(): void {
+    for (const ns of sh('ip netns list').split('\n').map((l) => l.split(' ')[0]!)) if (ns.startsWith('rbtmB-')) sh(`ip netns del ${ns}`);
+  }
+}
+
+/** "RUSAGE maxrss_kB user_s sys_s" as printed by /usr/bin/time -f. */
+export function rusage(out: string): { rssMB: number; cpuS: number } | null {
+  const m = /RUSAGE (\d+) ([\d.]+) ([\d.]+)/.exec(out);
+  return m ? { rssMB: Number(m[1]) / 1024, cpuS: Number(m[2]) + Number(m[3]) } : null;
+}
