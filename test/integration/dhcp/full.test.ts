@@ -97,7 +97,7 @@ describe('full mode with real clients in network namespaces', () => {
     expect(env.lease).toBe('600');
     const db = openDatabase(dbFile);
     try {
-      expect(db.prepare('SELECT mac, arch, vendor_class FROM discovered').all()).toEqual([{ mac: PXE_MAC, arch: null, vendor_class: 'PXEClient:Arch:00000:UNDI:002001' }]);
+      expect(db.prepare('SELECT mac, arch, vendor_class FROM discovered').all()).toEqual([{ mac: PXE_MAC, arch: 0, vendor_class: 'PXEClient:Arch:00000:UNDI:002001' }]);
       expect(db.prepare("SELECT ip, state FROM leases WHERE mac = ?").all(PXE_MAC)).toEqual([{ ip: '10.77.1.100', state: 'bound' }]);
     } finally {
       db.close();
