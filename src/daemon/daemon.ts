@@ -8,6 +8,7 @@ import { resolveServerAddress } from '../netinfo.js';
 import { startTftpServer, defaultMounts } from '../tftp/server.js';
 import { startDhcpServer } from '../dhcp/server.js';
 import { createApp } from '../api/app.js';
+import { PushManager } from '../multicast/manager.js';
 import type { Database } from '../store/db.js';
 import { explainBindError } from './bind-errors.js';
 
@@ -57,8 +58,15 @@ export async function startServices(config: Config, db: Database, logger: Logger
       running.push(tftp);
       logger.info(`TFTP on ${tftp.address}:${tftp.port} serving ${mounts.map((m) => `${m.prefix || '/'} → ${m.dir}`).join(', ')}; pxelinux.cfg/* rendered from the inventory`);
     }
+    let pushes: PushManager | undefined;
+    if (config.multicast.enabled) {
+      pushes = new PushManager({ db, config, log: logger, metrics });
+      const manager = pushes;
+      running.push({ close: () => manager.close() });
+      logger.info(`multicast pushes available through the API (udpcast protocol, port base ${config.multicast.portBase}, ${config.multicast.duplex} duplex)`);
+    }
     if (config.http.enabled) {
-      const app = createApp({ db, inventory, backend, renderer, config, logger, metrics });
+      const app = createApp({ db, inventory, backend, renderer, config, logger, metrics, pushes });
       const server = createServer(app);
       await listenHttp(server, config.http.address, config.http.port);
       running.push({
