@@ -27,7 +27,7 @@ export function captureLogger(): { logger: Logger; lines: () => Array<Record<str
       cb();
     },
   });
-  return { logger: createLogger('debug', stream), lines: () => out.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return { logger: createLogger('debug', 'json', stream), lines: () => out.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
 /** A UDP socket on loopback speaking raw TFTP, for what real clients cannot send. */
