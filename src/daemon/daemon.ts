@@ -66,7 +66,9 @@ export async function startServices(config: Config, db: Database, logger: Logger
       logger.info(`multicast pushes available through the API (udpcast protocol, port base ${config.multicast.portBase}, ${config.multicast.duplex} duplex)`);
     }
     if (config.http.enabled) {
-      const app = createApp({ db, inventory, backend, renderer, config, logger, metrics, pushes });
+      // http.bootFiles: false keeps iPXE scripts and report-back but serves no files over HTTP.
+      const mounts = config.http.bootFiles ? defaultMounts(config) : [];
+      const app = createApp({ db, inventory, backend, renderer, config, logger, metrics, pushes, mounts });
       const server = createServer(app);
       await listenHttp(server, config.http.address, config.http.port);
       running.push({
