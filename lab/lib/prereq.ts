@@ -20,6 +20,8 @@ export const BOOT_FILES = {
   ovmfCode: { path: '/usr/share/OVMF/OVMF_CODE.fd', pkg: 'ovmf' },
   ovmfVars: { path: '/usr/share/OVMF/OVMF_VARS.fd', pkg: 'ovmf' },
   pxeVirtioRom: { path: '/usr/lib/ipxe/qemu/efi-virtio.rom', pkg: 'ipxe-qemu' },
+  syslinuxEfi: { path: '/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi', pkg: 'syslinux-efi' },
+  ldlinuxE64: { path: '/usr/lib/syslinux/modules/efi64/ldlinux.e64', pkg: 'syslinux-common' },
 } as const;
 export type BootFileName = keyof typeof BOOT_FILES;
 

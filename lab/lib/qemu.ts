@@ -77,7 +77,8 @@ export function qemuArgs(o: GuestOptions, accel: Accel): string[] {
   ];
   if (o.tap) {
     // virtio-net: its ROM (efi-virtio.rom from ipxe-qemu) carries both the BIOS and EFI iPXE.
-    args.push('-netdev', `tap,id=n0,ifname=${o.tap},script=no,downscript=no`, '-device', `virtio-net-pci,netdev=n0,mac=${o.mac}`);
+    // bootindex: OVMF boots by the fw_cfg boot order, not by -boot order=n.
+    args.push('-netdev', `tap,id=n0,ifname=${o.tap},script=no,downscript=no`, '-device', `virtio-net-pci,netdev=n0,mac=${o.mac},bootindex=1`);
   }
   if (o.firmware === 'uefi') {
     const vars = join(o.workDir, `${o.name}.OVMF_VARS.fd`);

@@ -19,6 +19,12 @@ export interface SessionOptions extends Omit<LabServerOptions, 'net' | 'workDir'
    * its path prefix (and even a leading `/` only gives `X86PC/linux//images/vmlinuz`).
    */
   loaderCopy?: string;
+  /**
+   * UEFI guests: copy syslinux.efi and ldlinux.e64 to the boot folder root (rackboot's
+   * TFTP serves Debian's BIOS modules in place, but not the efi64 ones, whose .c32 files
+   * share names with the BIOS ones) and check OVMF is there.
+   */
+  efi?: boolean;
 }
 
 export interface GuestSpec {
@@ -58,6 +64,11 @@ export class LabSession {
       net = createLabNet({ tag: opts.tag, subnet: opts.subnet, taps: opts.guests });
       const files = writeLabConfig({ ...opts, net, workDir, pool: { start: `${opts.subnet}.100`, end: `${opts.subnet}.150` } });
       const images = await prepareGuestImages(files.imagesDir, workDir, reportUrl(net, opts.httpPort));
+      if (opts.efi) {
+        checkPrerequisites({ files: ['ovmfCode', 'ovmfVars', 'syslinuxEfi', 'ldlinuxE64'] });
+        copyFileSync(BOOT_FILES.syslinuxEfi.path, join(files.bootDir, 'syslinux.efi'));
+        copyFileSync(BOOT_FILES.ldlinuxE64.path, join(files.bootDir, 'ldlinux.e64'));
+      }
       if (opts.loaderCopy) {
         const dest = join(files.bootDir, opts.loaderCopy);
         mkdirSync(dirname(dest), { recursive: true });

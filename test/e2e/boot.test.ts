@@ -114,3 +114,37 @@ describe('rackboot boots a guest with the seed layout (X86PC/linux/linux.0 + pat
     ok = true;
   });
 });
+
+describe('rackboot boots a UEFI guest (OVMF + iPXE EFI ROM, option 93 = 7 → syslinux.efi)', () => {
+  const N = { mac: '52:54:00:e2:02:01', ip: '10.79.4.31', hostname: 'e2e-uefi1', nodeId: 5 };
+  let s: LabSession | undefined;
+  let ok = false;
+
+  beforeAll(async () => {
+    s = await LabSession.open({ tag: 'rbteu', subnet: '10.79.4', guests: 1, httpPort: HTTP_PORT, ipxeScript: false, efiLoader: 'syslinux.efi', efi: true });
+    addProfiles(s, 'images/vmlinuz', 'images/initrd.gz');
+    s.cli('node', 'add', '--mac', N.mac, '--hostname', N.hostname, '--ip', N.ip, '--node-id', String(N.nodeId), '--profile', 'diskless');
+    await s.startServer();
+  });
+
+  afterAll(async () => {
+    if (s && !ok) console.error(`e2e logs kept in ${s.workDir}`);
+    await s?.close(ok);
+  });
+
+  it('the EFI firmware gets the EFI loader, which loads its config, kernel and initrd; the node reports up', async () => {
+    const session = s!;
+    const g = session.boot({ name: 'uefi1', mac: N.mac, firmware: 'uefi' });
+    const serial = await bootToPoweroff(g);
+    expectRegisteredBoot(serial, N, g);
+    expect(serial).toMatch(/iPXE .* Open Source Network Boot Firmware/); // the EFI console is on ttyS0 too
+    expect(serial).toContain('Filename: syslinux.efi');
+    const shown = showNode(session.files.configFile, N.hostname);
+    expectStagesInOrder(shown, BIOS_STAGES);
+    expect(shown.events.find((e) => e.stage === 'discover')?.detail).toMatch(/^PXEClient:Arch:00007:/);
+    expect(shown.events.find((e) => e.stage === 'loader')?.detail).toBe('syslinux.efi');
+    const log = session.server!.output();
+    expect(log).toMatch(/sent .*path=ldlinux\.e64/);
+    ok = true;
+  });
+});

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { Guest } from '../../../lab/lib/qemu.js';
 import type { ShownNode } from '../../../lab/lib/rackboot.js';
 
-/** The stages a registered BIOS node reaches through rackboot, in order. */
+/** The stages a registered node reaches through rackboot, in order (BIOS and UEFI alike). */
 export const BIOS_STAGES = ['discover', 'offer', 'ack', 'loader', 'config', 'kernel', 'initrd', 'os-lease', 'up'];
 
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
