@@ -10,9 +10,15 @@ import { Transfer, type TransferResult } from './transfer.js';
 
 const UNKNOWN_TID = encode({ op: 'error', code: TftpErrorCode.UNKNOWN_TID, message: 'Unknown transfer ID' });
 
+function literalLookup(host: string, _opts: unknown, cb: (err: Error | null, address: string, family: number) => void): void {
+  cb(null, host, isIPv6(host) ? 6 : 4);
+}
+
 /** Bind a fresh UDP socket on the server's address and an ephemeral port: a new TID (RFC 1350 §4). */
 export function bindTidSocket(address: string): Promise<Socket> {
-  const socket = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4' });
+  // Addresses are always literal IPs: answer the lookup at once, so a send is not deferred
+  // to the next tick through dns.lookup (the default) for every DATA packet.
+  const socket = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', lookup: literalLookup });
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
     socket.bind({ address, port: 0 }, () => {

@@ -33,8 +33,11 @@ export interface TransferParams {
   onDone(result: TransferResult): void;
 }
 
-/** Read-ahead beyond the window, in bytes, so the next window is ready when its ACK arrives. */
-const READ_AHEAD_BYTES = 256 * 1024;
+/**
+ * Read-ahead beyond the window, in bytes (at least one more window): the next blocks are
+ * in memory when their ACK arrives, and the disk is read in large batches, not per block.
+ */
+const READ_AHEAD_BYTES = 128 * 1024;
 
 /**
  * One read transfer, sender side: RFC 1350 lock-step, RFC 7440 windows, RFC 2347 OACK
@@ -72,7 +75,7 @@ export class Transfer {
   constructor(private readonly p: TransferParams) {
     this.rto = new RtoEstimator(p.minTimeoutMs, p.initialTimeoutMs, p.maxTimeoutMs);
     this.retriesLeft = p.retries;
-    const extra = Math.max(1, Math.min(p.windowsize, Math.floor(READ_AHEAD_BYTES / p.blksize)));
+    const extra = Math.max(p.windowsize, Math.floor(READ_AHEAD_BYTES / p.blksize));
     const ring = p.windowsize + extra;
     const slab = Buffer.allocUnsafeSlow(ring * (DATA_HEADER + p.blksize));
     this.slots = Array.from({ length: ring }, (_, i) =>
@@ -171,9 +174,10 @@ export class Transfer {
   private fill(): void {
     if (this.reading || this.last >= 0 || this.phase === 'done') return;
     const first = this.filled + 1;
-    const count = this.base + this.slots.length - first;
-    if (count <= 0) return;
     const ring = this.slots.length;
+    const count = this.base + ring - first;
+    // Read when the window itself is not in memory yet, else only once half the ring is free.
+    if (count <= 0 || (this.filled >= this.base + this.p.windowsize - 1 && count < ring / 2)) return;
     const buffers: Buffer[] = new Array<Buffer>(count);
     for (let i = 0; i < count; i++) buffers[i] = this.slots[(first + i) % ring]!.subarray(DATA_HEADER);
     this.reading = true;
