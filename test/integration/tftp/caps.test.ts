@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Metrics } from '../../../src/metrics.js';
+import { tftpConfigSchema } from '../../../src/tftp/config.js';
+import { startTftpServer, type TftpServer } from '../../../src/tftp/server.js';
+import { RawClient, captureLogger } from './helpers.js';
+
+const root = mkdtempSync(join(tmpdir(), 'rbtt-caps-'));
+const metrics = new Metrics();
+let server: TftpServer;
+
+beforeAll(async () => {
+  writeFileSync(join(root, 'f'), Buffer.alloc(5000, 1));
+  server = await startTftpServer({
+    config: tftpConfigSchema.parse({
+      address: '127.0.0.1',
+      port: 0,
+      maxTransfers: 3,
+      maxTransfersPerClient: 2,
+      minTimeoutMs: 50,
+      initialTimeoutMs: 400,
+      maxTimeoutMs: 400,
+      retries: 2,
+    }),
+    mounts: [{ prefix: '', dir: root }],
+    logger: captureLogger().logger,
+    metrics,
+  });
+});
+afterAll(async () => {
+  await server?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const rrq = { op: 'rrq' as const, filename: 'f', mode: 'octet', options: [] };
+
+describe('caps on concurrent transfers', () => {
+  it('per client: the third transfer from one address is dropped, a retry after one ends gets in', async () => {
+    const c = await Promise.all([RawClient.open(), RawClient.open(), RawClient.open()]);
+    c[0]!.send(rrq, server.port);
+    c[1]!.send(rrq, server.port);
+    const first = await c[0]!.next();
+    expect(first?.packet).toMatchObject({ op: 'data', block: 1 });
+    expect((await c[1]!.next())?.packet).toMatchObject({ op: 'data', block: 1 });
+    expect(server.active).toBe(2);
+    c[2]!.send(rrq, server.port);
+    expect(await c[2]!.next(300)).toBeUndefined(); // dropped: the client's own retry may get in later
+    const refused = (await metrics.tftpTransfers.get()).values.find((v) => v.labels.outcome === 'refused')?.value;
+    expect(refused).toBe(1);
+    c[0]!.send({ op: 'error', code: 0, message: 'bye' }, first!.port);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.active).toBe(1);
+    c[2]!.send(rrq, server.port);
+    expect((await c[2]!.next())?.packet).toMatchObject({ op: 'data', block: 1 });
+    c.forEach((x) => x.close());
+  });
+
+  it('a retransmitted RRQ does not start a second transfer; a dead client is cleaned up after the retries', async () => {
+    await new Promise((r) => setTimeout(r, 2000)); // transfers left open above time out
+    expect(server.active).toBe(0);
+    const c = await RawClient.open();
+    c.send(rrq, server.port);
+    c.send(rrq, server.port);
+    expect((await c.next())?.packet).toMatchObject({ op: 'data', block: 1 });
+    expect(server.active).toBe(1);
+    // No ACK: DATA 1 is resent twice (retries: 2), then the transfer is abandoned.
+    const resends = [await c.next(1000), await c.next(1000)]; // at 400 and 800 ms
+    expect(resends.map((r) => r?.packet)).toMatchObject([{ op: 'data', block: 1 }, { op: 'data', block: 1 }]);
+    await new Promise((r) => setTimeout(r, 600)); // the third timeout, at 1200 ms, ends it
+    expect(server.active).toBe(0);
+    expect(await c.next(200)).toBeUndefined();
+    const timeouts = (await metrics.tftpTransfers.get()).values.find((v) => v.labels.outcome === 'timeout')?.value;
+    expect(timeouts).toBeGreaterThanOrEqual(1);
+    c.close();
+  });
+});
