@@ -9,7 +9,8 @@ import { BenchLab, rusage, sh } from './lab.js';
  * namespaces whose links are shaped to 1 Gbit/s with tbf. Then the robustness run:
  * N receivers with 1% loss each, repeated. Needs root, udpcast, nftables, curl, time.
  *
- *   node dist/bench/multicast/bench.js [--image-mb 512] [--n 1,4,16] [--loss-n 8] [--loss-runs 20] [--loss-mb 128] [--stock-loss-runs 3]
+ *   node dist/bench/multicast/bench.js [--image-mb 512] [--n 1,4,16] [--loss-n 8] [--loss-runs 20] [--loss-mb 128]
+ *     [--stock-loss-runs 3] [--rackboot-args '--max-bitrate 950m']
  */
 const ROOT = resolve(import.meta.dirname, '../../..');
 const BIN = join(ROOT, 'dist/src/main.js');
@@ -29,6 +30,8 @@ const lossN = Number(arg('loss-n', '8'));
 const lossRuns = Number(arg('loss-runs', '20'));
 const lossMB = Number(arg('loss-mb', '128'));
 const stockLossRuns = Number(arg('stock-loss-runs', '3'));
+/** veths report 10 Gbit/s, so rackboot's default (95% of the NIC speed) must be given here. */
+const rbArgs = arg('rackboot-args', '--max-bitrate 950m').split(' ').filter(Boolean);
 const dir = mkdtempSync(join(tmpdir(), 'rbtm-bench-'));
 
 function makeImage(mb: number): string {
@@ -49,7 +52,7 @@ async function rackboot(lab: BenchLab, n: number, image: string, size: number): 
   await new Promise((r) => setTimeout(r, 300));
   const db = join(dir, 'bench.db');
   const targets = Array.from({ length: n }, (_, k) => lab.ip(k + 1)).join(',');
-  const push = lab.run(0, '/usr/bin/time', ['-f', 'RUSAGE %M %U %S', process.execPath, BIN, '--db', db, 'push', image, '--to', targets, '--interface', lab.iface(0), '--json', '--max-wait', '30', '--drop-after', '10']);
+  const push = lab.run(0, '/usr/bin/time', ['-f', 'RUSAGE %M %U %S', process.execPath, BIN, '--db', db, 'push', image, '--to', targets, '--interface', lab.iface(0), '--json', '--max-wait', '30', '--drop-after', '10', ...rbArgs]);
   await push.exit;
   await Promise.all(receivers.map((r) => r.exit));
   const out = push.out();
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
   try {
     const image = makeImage(imageMB);
     const size = imageMB * MiB;
+    console.log(`# rackboot push ${rbArgs.join(' ')}; udp-sender with its defaults (full duplex, unpaced)`);
     console.log(`# ${imageMB} MiB image, links shaped to 1 Gbit/s (tbf), line rate taken as ${LINE_MIB_S} MiB/s, load average ${sh('cat /proc/loadavg').trim()}`);
     console.log('N   sender       per receiver     %line   RSS     CPU    notes');
     for (const n of ns) {

@@ -18,6 +18,7 @@ interface PushFlags {
   halfDuplex?: boolean;
   fullDuplex?: boolean;
   maxBitrate?: string;
+  autoRate?: boolean;
   portBase?: number;
   group?: string;
   ttl?: number;
@@ -59,6 +60,7 @@ async function runPush(ctx: CliContext, image: string, target: string, o: PushFl
     interface: o.interface,
     duplex: o.halfDuplex ? 'half' : o.fullDuplex ? 'full' : undefined,
     maxBitrate,
+    autoRate: o.autoRate,
     minReceivers: o.min,
     maxWait: o.maxWait,
     startTimeout: o.startTimeout,
@@ -101,6 +103,7 @@ export function registerPushCommands(program: Command, ctx: CliContext): void {
     .option('--half-duplex', 'one slice in flight: wait for acknowledgements before the next')
     .option('--full-duplex', 'two slices in flight (default)')
     .option('--max-bitrate <rate>', 'rate limit, e.g. 900m or 1g (bits/s, payload + 28 header bytes)')
+    .option('--auto-rate', 'slow down on heavy loss (AIMD between 25% and 100% of --max-bitrate)')
     .option('--port-base <p>', 'receivers use P, the sender P+1 (default 9000)', intOption('port-base'))
     .option('--group <ipv4>', 'data multicast group (default: udpcast rule, 232.x.y.z from the sender address)')
     .option('--ttl <n>', 'multicast TTL (default 1)', intOption('ttl'))

@@ -37,8 +37,14 @@ export const multicastConfigSchema = z
     interface: z.string().nullable().default(null),
     /** full: two slices in flight (switched Ethernet); half: wait for each slice's acks. */
     duplex: z.enum(['full', 'half']).default('full'),
-    /** Rate limit (bits/s, "900m", "1g"); null = paced by the socket only. */
+    /** Rate limit (bits/s, "900m", "1g"); null = 95% of the link speed the NIC reports, if any. */
     maxBitrate: bitrate.nullable().default(null),
+    /**
+     * Adapt the rate to loss below maxBitrate (AIMD): −10% after a slice that needed more
+     * than 5% of its blocks again (floor 25%), +2% after a light-loss one. Off by default:
+     * measured here, receivers starved of CPU lose packets whatever the rate.
+     */
+    autoRate: z.boolean().default(false),
     blockSize: z.number().int().min(64).max(MAX_BLOCK_SIZE).refine((b) => b % 4 === 0, 'must be a multiple of 4').default(MAX_BLOCK_SIZE),
     sliceBlocks: z
       .object({

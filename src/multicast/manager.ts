@@ -10,7 +10,7 @@ import { isoNow } from '../store/db.js';
 import { EventRepo } from '../store/events.js';
 import { ImageRepo } from '../store/images.js';
 import { PushRepo, type PushReceiverRecord, type PushRecord } from '../store/pushes.js';
-import { defaultGroup, interfaceAddress } from './net.js';
+import { defaultGroup, interfaceAddress, linkSpeed } from './net.js';
 import { UdpcastSender } from './sender.js';
 import type { Duplex, SenderEvent } from './sender-types.js';
 import { resolveTargets, type PushTarget } from './targets.js';
@@ -22,6 +22,8 @@ export interface PushOptions {
   interface?: string;
   duplex?: Duplex;
   maxBitrate?: number | null;
+  /** Adapt the rate to loss below maxBitrate (default: multicast.autoRate). */
+  autoRate?: boolean;
   /** Start with this many once maxWait (seconds) passed; default: the whole target. */
   minReceivers?: number;
   maxWait?: number;
@@ -83,7 +85,9 @@ export class PushManager {
     const portBase = this.portBase(o.portBase);
     const group = o.group ?? mc.group ?? defaultGroup(iface.ip);
     const duplex = o.duplex ?? mc.duplex;
-    const maxBitrate = o.maxBitrate === undefined ? mc.maxBitrate : o.maxBitrate;
+    // Pace to the link by default: 95% of the speed the NIC reports (veths report 10 Gbit/s).
+    const nicRate = linkSpeed(iface.name);
+    const maxBitrate = o.maxBitrate !== undefined ? o.maxBitrate : mc.maxBitrate ?? (nicRate === null ? null : Math.round(nicRate * 0.95));
     const byIp = new Map(targets.map((t) => [t.ip, t]));
     const minReceivers = Math.min(targets.length, o.minReceivers ?? mc.start.minReceivers ?? (o.maxWait !== undefined ? 1 : targets.length));
     const startTimeout = o.startTimeout === undefined ? mc.start.timeout : o.startTimeout;
@@ -111,6 +115,7 @@ export class PushManager {
         group,
         duplex,
         maxBitrate,
+        autoRate: o.autoRate ?? mc.autoRate,
         admit: (ip) => byIp.has(ip),
         expected: targets.length,
         minReceivers,

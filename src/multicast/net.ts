@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { ValidationError } from '../errors.js';
 
@@ -27,4 +28,14 @@ export function interfaceAddress(name: string | null): InterfaceAddress {
 /** udpcast's default data group: the sender's address with its top 5 bits replaced by 232's. */
 export function defaultGroup(senderIp: string): string {
   return toIp(((toInt(senderIp) & 0x07ffffff) | 0xe8000000) >>> 0);
+}
+
+/** The link speed the kernel reports for `name` (bits/s), or null when unknown. */
+export function linkSpeed(name: string): number | null {
+  try {
+    const mbit = Number(readFileSync(`/sys/class/net/${name}/speed`, 'utf8').trim());
+    return Number.isFinite(mbit) && mbit > 0 ? mbit * 1e6 : null;
+  } catch {
+    return null; // EINVAL when the link is down, or no sysfs
+  }
 }

@@ -18,7 +18,7 @@ export class SenderCore {
   private nextOffset = 0;
   private nextIndex = 0;
   private endQueued = false;
-  private sliceBlocks: number;
+  sliceBlocks: number;
   private nextHello: number;
   private srtt = 10;
   private readonly pacer: Pacer;
@@ -238,10 +238,28 @@ export class SenderCore {
   }
 
   /** Grow ×1.25 after a clean slice, halve after heavy loss (udp-sender's half-duplex rule). */
+  /**
+   * After each slice: grow slices ×1.25 (to the maximum) while loss stays light, halve them
+   * on heavy loss (udp-sender's rule, with a loss threshold so 1% random loss does not pin
+   * slices at their minimum). With autoRate and a maxBitrate, pace AIMD-like between 25%
+   * and 100% of maxBitrate: a slice that needed more than 5% of its blocks again means a
+   * receiver or the path overflowed (−10%); a light-loss slice earns +2%.
+   */
   private adaptSliceSize(s: Slice): void {
     const { min, max } = this.opts.sliceBlocks;
-    if (s.round === 0) this.sliceBlocks = Math.min(max, Math.ceil(this.sliceBlocks * 1.25));
-    else if (s.round > 2) this.sliceBlocks = Math.max(min, Math.floor(this.sliceBlocks / 2));
+    const loss = s.blocks > 0 ? s.resent / s.blocks : 0;
+    if (loss <= 0.015) this.sliceBlocks = Math.min(max, Math.ceil(this.sliceBlocks * 1.25));
+    else if (loss > 0.2) this.sliceBlocks = Math.max(min, Math.floor(this.sliceBlocks / 2));
+    const ceiling = this.opts.maxBitrate;
+    const current = this.pacer.rate;
+    if (!this.opts.autoRate || ceiling === null || current === null || s.blocks < 16) return;
+    if (loss > 0.05) this.pacer.setRate(Math.max(0.25 * ceiling, 0.9 * current));
+    else if (loss <= 0.015) this.pacer.setRate(Math.min(ceiling, 1.02 * current));
+  }
+
+  /** The pacing rate in bits per second (null = none). */
+  get rate(): number | null {
+    return this.pacer.rate;
   }
 
   private openSlices(out: SenderAction[]): void {
@@ -279,6 +297,7 @@ export class SenderCore {
       for (const b of s.resend) {
         if (!take(b)) break;
         s.resend.delete(b);
+        s.resent++;
       }
       while (s.resend.size === 0 && !s.firstPassDone && take(s.nextBlock)) s.nextBlock++;
       budget -= blocks.length;

@@ -10,6 +10,8 @@ export interface SenderOptions {
   duplex: Duplex;
   /** Bits per second counted as UDP payload + 28 header bytes (as udp-sender); null = no limit. */
   maxBitrate: number | null;
+  /** Adapt the pacing rate to loss (AIMD), below maxBitrate; false = pace at maxBitrate only. */
+  autoRate: boolean;
   /** Admission control: is this source IP one of the push's targets? */
   admit(ip: string): boolean;
   /** Start as soon as this many receivers joined (the whole target); null = no such rule. */

@@ -2,7 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { DecodeError } from '../errors.js';
 import { hexDump, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { decode, encode, encodeDataHeader, type ReceiverMessage } from '../wire/udpcast/index.js';
+import { DATA_HEADER, decode, encode, encodeDataHeader, type ReceiverMessage } from '../wire/udpcast/index.js';
 import { ImageReader } from './image-reader.js';
 import { SenderCore } from './sender-core.js';
 import type { Destination, SenderAction, SenderEvent, SenderOptions } from './sender-types.js';
@@ -36,7 +36,7 @@ export class UdpcastSender {
   private main!: Socket;
   private bcast: Socket | null = null;
   private reader!: ImageReader;
-  private readonly slices = new Map<number, Buffer>();
+  private readonly slices = new Map<number, { data: Buffer; headers: Buffer }>();
   private outstanding = 0;
   /** DATA payload bytes sent, retransmissions included. */
   bytesSent = 0;
@@ -65,11 +65,13 @@ export class UdpcastSender {
     this.main.setMulticastTTL(this.net.ttl);
     this.main.setMulticastInterface(this.net.ip);
     this.main.setMulticastLoopback(false);
+    // The default send buffer is kept on purpose: datagrams waiting in the interface's
+    // queue count against it, so a full link pushes back on the sender (the socket stops
+    // taking datagrams) before a shaper or switch queue drops them.
     try {
-      this.main.setSendBufferSize(4 * 1024 * 1024);
-      this.main.setRecvBufferSize(4 * 1024 * 1024);
+      this.main.setRecvBufferSize(1024 * 1024);
     } catch {
-      // capped by net.core.wmem_max/rmem_max; the defaults work, only slower
+      // capped by net.core.rmem_max
     }
     this.main.on('message', (m, rinfo) => this.onMessage(m, rinfo.address, rinfo.port));
     if (this.net.broadcast !== this.net.ip) {
@@ -136,8 +138,8 @@ export class UdpcastSender {
           break;
         case 'load':
           this.reader.load(a.slice, a.offset, a.bytes).then(
-            (buf) => {
-              this.slices.set(a.slice, buf);
+            (data) => {
+              this.slices.set(a.slice, { data, headers: dataHeaders(a.slice, data.length, this.opts.blockSize) });
               this.core.loaded(a.slice);
               this.schedule(true);
             },
@@ -173,12 +175,13 @@ export class UdpcastSender {
   }
 
   private sendBlocks(index: number, blocks: number[]): void {
-    const buf = this.slices.get(index);
-    if (!buf) return;
+    const slice = this.slices.get(index);
+    if (!slice) return;
+    const { data, headers } = slice;
     const bs = this.opts.blockSize;
     for (const b of blocks) {
-      const payload = buf.subarray(b * bs, Math.min(buf.length, (b + 1) * bs));
-      this.sendTo('group', [encodeDataHeader(index, b, buf.length), payload]);
+      const payload = data.subarray(b * bs, Math.min(data.length, (b + 1) * bs));
+      this.sendTo('group', [headers.subarray(b * DATA_HEADER, (b + 1) * DATA_HEADER), payload]);
       this.deps.metrics.pushBytes.inc(payload.length);
       this.bytesSent += payload.length;
     }
@@ -195,6 +198,14 @@ export class UdpcastSender {
     await this.reader.close().catch(() => undefined);
     this.resolveDone({ ok: e.ok, reason: e.reason });
   }
+}
+
+/** Every DATA header of a slice in one buffer: one allocation a slice instead of one a packet. */
+function dataHeaders(slice: number, bytes: number, blockSize: number): Buffer {
+  const blocks = Math.ceil(bytes / blockSize);
+  const out = Buffer.allocUnsafe(blocks * DATA_HEADER);
+  for (let b = 0; b < blocks; b++) encodeDataHeader(slice, b, bytes).copy(out, b * DATA_HEADER);
+  return out;
 }
 
 function bindSocket(address: string, port: number): Promise<Socket> {

@@ -19,6 +19,8 @@ export class Slice {
   /** Clients that answered the current round (OK or RETRANSMIT). */
   readonly answered = new Set<number>();
   loaded: boolean;
+  /** Blocks sent again after a RETRANSMIT (distinct receivers' requests merged). */
+  resent = 0;
 
   constructor(
     readonly index: number,

@@ -193,6 +193,29 @@ describe('SenderCore (fake clock)', () => {
     expect(sim.core.nextWakeup(50)).toBe(50); // tokens have long refilled: poll now
   });
 
+  it('autoRate slows down 10% a heavy-loss slice (floor 25% of max) and recovers 2% a clean one', () => {
+    let lossy = true;
+    let n = 0;
+    const a = new SimReceiver('10.0.0.2', () => lossy && ++n % 10 === 0); // 10% loss
+    const max = 100_000_000;
+    const sim = new Sim(options({ imageSize: 20_000_000, maxBitrate: max, autoRate: true, sliceBlocks: { start: 100, min: 32, max: 100 } }), [a], 10_000);
+    sim.connect(a);
+    expect(sim.core.rate).toBe(max);
+    const rates: number[] = [];
+    while (sim.core.result === null && sim.now < 600_000) {
+      sim.apply(sim.core.poll(sim.now, sim.budget));
+      if (rates.at(-1) !== sim.core.rate) rates.push(sim.core.rate!);
+      if (sim.now === 300) lossy = false;
+      sim.now++;
+    }
+    expect(sim.core.result?.ok).toBe(true);
+    expect(rates.slice(0, 3)).toEqual([max, 0.9 * max, 0.81 * max]);
+    const lowest = Math.min(...rates);
+    expect(lowest).toBeGreaterThanOrEqual(0.25 * max);
+    expect(rates.at(-1)!).toBeGreaterThan(lowest * 1.1); // recovered once the loss stopped
+    expect(rates.every((r) => r <= max)).toBe(true);
+  });
+
   it('a zero-byte image is just the end slice', () => {
     const a = new SimReceiver('10.0.0.2');
     const sim = new Sim(options({ imageSize: 0 }), [a]);

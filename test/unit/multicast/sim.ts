@@ -42,6 +42,7 @@ export function options(over: Partial<SenderOptions> = {}): SenderOptions {
     group: '234.77.0.1',
     duplex: 'full',
     maxBitrate: null,
+    autoRate: false,
     admit: () => true,
     expected: null,
     minReceivers: 1,
