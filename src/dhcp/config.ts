@@ -75,8 +75,8 @@ export const dhcpConfigSchema = z
     offerHoldSeconds: z.number().int().min(1).max(3600).default(60),
     /** How long a DECLINEd address stays out of the pool. */
     declineHoldSeconds: z.number().int().min(1).default(3600),
-    /** Lease writes are committed in one transaction per batch, at most this long after the ACK is built. */
-    flushMilliseconds: z.number().int().min(0).max(1000).default(2),
+    /** ACKs wait for their lease to be committed; 0 = one transaction per turn of the event loop (all packets read in it), N = every N ms. */
+    flushMilliseconds: z.number().int().min(0).max(1000).default(0),
     subnets: z.array(subnetSchema).default([]),
     loaders: loadersSchema.prefault({}),
     pxelinux: pxelinuxSchema.prefault({}),

@@ -39,6 +39,8 @@ export interface HandlerEnv {
   serverAddress: string;
   ipxeScriptUrl: (mac: string) => string;
   logger: Logger;
+  /** The inventory node for a MAC (undefined when not registered). */
+  nodeByMac: (mac: string) => Node | undefined;
 }
 
 /** A handler adds to the reply, or returns false to stop: no reply is sent (x.outcome says why). */

@@ -18,7 +18,7 @@ export const subnetHandler: Handler = (x, env) => {
 /** The inventory node for this MAC, and the unknown-MAC policy. */
 export const identifyHandler: Handler = (x, env) => {
   const c = x.req.client;
-  x.node = env.backend.nodeByMac(c.mac);
+  x.node = env.nodeByMac(c.mac);
   if (x.node) return true;
   const policy = env.config.unknownMacs;
   if (policy === 'ignore' || (policy === 'pxe-only' && !isBootFirmware(c))) return stop(x, 'unknown_ignored');

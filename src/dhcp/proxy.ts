@@ -23,7 +23,7 @@ export const proxyHandler: Handler = (x, env) => {
   if (onBootPort ? c.type !== MessageType.REQUEST && c.type !== MessageType.INFORM : c.type !== MessageType.DISCOVER) {
     return stop(x, 'ignored');
   }
-  x.node = env.backend.nodeByMac(c.mac);
+  x.node = env.nodeByMac(c.mac);
   if (!x.node) {
     if (env.config.unknownMacs === 'ignore') return stop(x, 'unknown_ignored');
     if (c.pxe && !onBootPort) recordDiscovered(x, env);

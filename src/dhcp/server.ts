@@ -5,6 +5,7 @@ import { ConfigError, DecodeError } from '../errors.js';
 import { hexDump, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { LeaseRepo } from '../store/leases.js';
+import { ReservationRepo } from '../store/lease-reservations.js';
 import { BOOTREQUEST, DEFAULT_MAX_LEN, Opt, messageTypeName } from '../wire/dhcp/codes.js';
 import { decodePacket, encodePacket, type DhcpPacket } from '../wire/dhcp/packet.js';
 import { read } from '../wire/dhcp/accessors.js';
@@ -52,16 +53,19 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
   if (config.mode === 'off') return { close: async () => {} };
   const subnets = buildSubnets(config.subnets);
   if (config.mode === 'full' && subnets.length === 0) throw new ConfigError('mode full needs at least one subnet', 'dhcp.subnets');
+  const reservations = new ReservationRepo(opts.db);
   const book = new LeaseBook(new LeaseRepo(opts.db), {
     clock,
     offerHoldMs: config.offerHoldSeconds * 1000,
     declineHoldMs: config.declineHoldSeconds * 1000,
     reservedForOther: (ip, mac) => {
-      const n = backend.nodeByIp(ip);
-      return n !== undefined && n.ip === ip && n.mac !== mac;
+      const owner = reservations.macOf(ip);
+      return owner !== undefined && owner !== mac;
     },
   });
-  const env: HandlerEnv = { config, subnets, book, backend, serverAddress: opts.serverAddress, ipxeScriptUrl: opts.ipxeScriptUrl, logger };
+  const nodeByMac = (mac: string) => (reservations.isRegistered(mac) ? backend.nodeByMac(mac) : undefined);
+  const env: HandlerEnv = { config, subnets, book, backend, serverAddress: opts.serverAddress, ipxeScriptUrl: opts.ipxeScriptUrl, logger, nodeByMac };
+  const debug = logger.isLevelEnabled('debug');
 
   // ACKs wait for their lease to be committed; one transaction per turn of the event loop.
   let waiting: Array<() => void> = [];
@@ -109,12 +113,12 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
       const reply = runChain(chain, x, env);
       metrics.dhcpPackets.inc({ type, outcome: x.outcome });
       if (!reply) {
-        logger.debug({ mac: client.mac, type, outcome: x.outcome }, 'dhcp: no reply');
+        if (debug) logger.debug({ mac: client.mac, type, outcome: x.outcome }, 'dhcp: no reply');
         return;
       }
       const to = routeReply(packet, reply, { source: x.req.source, bootServerPort, serverPort: config.serverPort, clientPort: config.clientPort });
       const bytes = encodePacket(reply, { maxLength: maxReplyLength(packet) });
-      logger.debug({ mac: client.mac, type, outcome: x.outcome, yiaddr: reply.yiaddr, to }, 'dhcp: reply');
+      if (debug) logger.debug({ mac: client.mac, type, outcome: x.outcome, yiaddr: reply.yiaddr, to }, 'dhcp: reply');
       if (x.durable) {
         waiting.push(() => send(port, bytes, to, type));
         scheduleFlush();

@@ -27,7 +27,7 @@ export function harness(db: Database, backend: BootBackend, raw: unknown, clock:
   });
   const env: HandlerEnv = {
     config, subnets: buildSubnets(config.subnets), book, backend, serverAddress: SERVER,
-    ipxeScriptUrl: (mac) => `http://${SERVER}:8080/boot/${mac}.ipxe`, logger: silentLogger(),
+    ipxeScriptUrl: (mac) => `http://${SERVER}:8080/boot/${mac}.ipxe`, logger: silentLogger(), nodeByMac: backend.nodeByMac,
   };
   const run = (chain: Handler[], packet: DhcpPacket, bootServerPort = false) => {
     const x: Exchange = { req: { packet, client: describeClient(packet), source: { address: packet.ciaddr, port: 68 }, bootServerPort }, reply: packet, outcome: 'ignored', durable: false };
