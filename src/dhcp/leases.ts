@@ -49,11 +49,16 @@ export class LeaseBook {
     return r;
   }
 
-  /** Commit queued writes in one transaction; returns how many rows were written. */
-  flush(): number {
-    if (this.pending.size === 0) return 0;
+  /** Queued writes, handed over once (the server commits them through a LeaseWriter). */
+  takePending(): LeaseRecord[] {
     const rows = [...this.pending.values()];
     this.pending = new Map();
+    return rows;
+  }
+
+  /** Commit queued writes here, in one transaction; returns how many rows were written. */
+  flush(): number {
+    const rows = this.takePending();
     this.repo.saveMany(rows);
     return rows.length;
   }

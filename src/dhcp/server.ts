@@ -14,6 +14,7 @@ import type { DhcpConfig } from './config.js';
 import { runChain, type Exchange, type Handler, type HandlerEnv } from './exchange.js';
 import { fullChain } from './handlers.js';
 import { LeaseBook } from './leases.js';
+import { leaseWriterFor } from './lease-writer.js';
 import { openPort, type PacketHandler, type PortSockets } from './listener.js';
 import { proxyChain } from './proxy.js';
 import { routeReply } from './route.js';
@@ -54,7 +55,8 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
   const subnets = buildSubnets(config.subnets);
   if (config.mode === 'full' && subnets.length === 0) throw new ConfigError('mode full needs at least one subnet', 'dhcp.subnets');
   const reservations = new ReservationRepo(opts.db);
-  const book = new LeaseBook(new LeaseRepo(opts.db), {
+  const repo = new LeaseRepo(opts.db);
+  const book = new LeaseBook(repo, {
     clock,
     offerHoldMs: config.offerHoldSeconds * 1000,
     declineHoldMs: config.declineHoldSeconds * 1000,
@@ -67,20 +69,29 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
   const env: HandlerEnv = { config, subnets, book, backend, serverAddress: opts.serverAddress, ipxeScriptUrl: opts.ipxeScriptUrl, logger, nodeByMac };
   const debug = logger.isLevelEnabled('debug');
 
-  // ACKs wait for their lease to be committed; one transaction per turn of the event loop.
+  // ACKs wait for their lease to be committed; one transaction per turn of the event loop,
+  // on the writer thread so that a checkpoint's fsync never stalls the packet loop.
+  const writer = leaseWriterFor(opts.db.name, repo);
   let waiting: Array<() => void> = [];
   let flushTimer: NodeJS.Immediate | NodeJS.Timeout | undefined;
-  const flush = (): void => {
+  const flush = (): Promise<void> => {
     flushTimer = undefined;
     const sends = waiting;
     waiting = [];
-    try {
-      book.flush();
-    } catch (e) {
-      logger.error({ err: e }, 'dhcp: could not commit leases; ACKs withheld');
-      return;
+    const rows = book.takePending();
+    if (rows.length === 0) {
+      for (const s of sends) s();
+      return Promise.resolve();
     }
-    for (const s of sends) s();
+    return writer.write(rows).then(
+      () => {
+        for (const s of sends) s();
+      },
+      (e: unknown) => {
+        metrics.dhcpPackets.inc({ type: 'request', outcome: 'lease_write_failed' }, sends.length);
+        logger.error({ err: e }, `dhcp: could not commit ${rows.length} lease(s); ${sends.length} ACK(s) withheld`);
+      },
+    );
   };
   const scheduleFlush = (): void => {
     if (flushTimer) return;
@@ -181,8 +192,9 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
         clearImmediate(flushTimer as NodeJS.Immediate);
         clearTimeout(flushTimer as NodeJS.Timeout);
       }
-      flush();
       await Promise.all(ports.map((p) => p.close()));
+      await flush();
+      await writer.close();
     },
   };
 }
