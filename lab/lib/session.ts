@@ -106,7 +106,7 @@ export class LabSession {
       workDir: this.workDir,
       firmware: spec.firmware ?? 'bios',
       accel: this.images.accel,
-      timeoutMs: spec.timeoutMs ?? 300_000,
+      timeoutMs: spec.timeoutMs ?? 180_000,
     });
     this.guests.push(g);
     return g;

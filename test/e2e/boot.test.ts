@@ -148,3 +148,35 @@ describe('rackboot boots a UEFI guest (OVMF + iPXE EFI ROM, option 93 = 7 → sy
     ok = true;
   });
 });
+
+describe('rackboot chainloads iPXE to its HTTP script (loaders.ipxeScript: true)', () => {
+  const N = { mac: '52:54:00:e2:03:01', ip: '10.79.5.41', hostname: 'e2e-ipxe1', nodeId: 9 };
+  let s: LabSession | undefined;
+  let ok = false;
+
+  beforeAll(async () => {
+    s = await LabSession.open({ tag: 'rbtei', subnet: '10.79.5', guests: 1, httpPort: HTTP_PORT, ipxeScript: true });
+    addProfiles(s, 'images/vmlinuz', 'images/initrd.gz');
+    s.cli('node', 'add', '--mac', N.mac, '--hostname', N.hostname, '--ip', N.ip, '--node-id', String(N.nodeId), '--profile', 'diskless');
+    await s.startServer();
+  });
+
+  afterAll(async () => {
+    if (s && !ok) console.error(`e2e logs kept in ${s.workDir}`);
+    await s?.close(ok);
+  });
+
+  it('the iPXE ROM (user class iPXE) gets its script URL, fetches kernel and initrd over HTTP, and the node reports up', async () => {
+    const session = s!;
+    const g = session.boot({ name: 'ipxe1', mac: N.mac });
+    const serial = await bootToPoweroff(g);
+    expectRegisteredBoot(serial, N, g);
+    expect(serial).toMatch(/rackboot-e2e: cmdline=.*rbprofile=diskless.*node_id=9\b/);
+    const shown = showNode(session.files.configFile, N.hostname);
+    // No loader stage: the ROM itself runs the script; nothing is fetched over TFTP.
+    expectStagesInOrder(shown, ['discover', 'offer', 'ack', 'config', 'kernel', 'initrd', 'os-lease', 'up']);
+    expect(shown.events.find((e) => e.stage === 'config')?.detail).toMatch(/\.ipxe$/);
+    expect(shown.events.some((e) => e.stage === 'loader')).toBe(false);
+    ok = true;
+  });
+});

@@ -8,7 +8,7 @@ export const BIOS_STAGES = ['discover', 'offer', 'ack', 'loader', 'config', 'ker
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Wait for the initrd's done line and a clean poweroff; return the whole serial log. */
-export async function bootToPoweroff(g: Guest, timeoutMs = 300_000): Promise<string> {
+export async function bootToPoweroff(g: Guest, timeoutMs = 180_000): Promise<string> {
   await g.waitForLine(/rackboot-e2e: done/, timeoutMs);
   const exit = await g.exited;
   expect(exit, `${g.opts.name} should power off by itself\n${g.describe()}`).toEqual({ code: 0, signal: null, timedOut: false });
