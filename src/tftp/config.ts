@@ -23,6 +23,11 @@ export const tftpConfigSchema = z
     maxTimeoutMs: z.number().int().min(1).default(5000),
     /** Retransmissions of the same window before the transfer is abandoned. */
     retries: z.number().int().min(0).default(6),
+    /**
+     * Threads that run transfers: 'auto' = one per core (at most 4); 0 = all in the
+     * listener's thread. Path checks, rendering and the inventory stay in the main thread.
+     */
+    workers: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
     maxTransfers: z.number().int().min(1).default(512),
     maxTransfersPerClient: z.number().int().min(1).default(8),
   })

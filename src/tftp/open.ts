@@ -1,12 +1,17 @@
 import { constants } from 'node:fs';
-import { open, realpath, stat } from 'node:fs/promises';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { TftpErrorCode } from '../wire/tftp/packet.js';
 import type { Mount } from './mounts.js';
 import { refuse, type Refusal } from './paths.js';
-import { FileSource } from './source.js';
 
-type Lookup = FileSource | Refusal | undefined; // undefined = not in this mount
+/** An open, checked regular file. The opener closes `handle` when the transfer ends. */
+export interface OpenedFile {
+  handle: FileHandle;
+  size: number;
+}
+
+type Lookup = OpenedFile | Refusal | undefined; // undefined = not in this mount
 
 const ACCESS = (reason: string): Refusal => refuse(TftpErrorCode.ACCESS_VIOLATION, 'access', 'Access violation', reason);
 
@@ -15,7 +20,7 @@ const ACCESS = (reason: string): Refusal => refuse(TftpErrorCode.ACCESS_VIOLATIO
  * it. A refusal in one mount (symlink escape, device file) ends the search: a later mount
  * never masks it. Mounts with `byBasename` are tried last with the request's basename.
  */
-export async function openFromMounts(path: string, mounts: readonly Mount[]): Promise<FileSource | Refusal> {
+export async function openFromMounts(path: string, mounts: readonly Mount[]): Promise<OpenedFile | Refusal> {
   for (const m of mounts) {
     if (!path.startsWith(m.prefix) || path.length === m.prefix.length) continue;
     const found = await openInRoot(m.dir, path.slice(m.prefix.length));
@@ -65,5 +70,5 @@ async function openInRoot(root: string, rel: string): Promise<Lookup> {
     await handle.close();
     return ACCESS(`${real} changed while being opened`);
   }
-  return new FileSource(handle, fst.size);
+  return { handle, size: fst.size };
 }

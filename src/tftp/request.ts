@@ -1,22 +1,27 @@
+import type { FileHandle } from 'node:fs/promises';
 import type { BootBackend } from '../boot/backend.js';
 import { TftpErrorCode, type RequestPacket } from '../wire/tftp/packet.js';
 import type { Mount } from './mounts.js';
 import { openFromMounts } from './open.js';
 import { normalizeRequestPath, pxelinuxConfigName, refuse, type Refusal } from './paths.js';
-import { BufferSource, NetasciiSource, type Source } from './source.js';
+
+/** What a transfer sends: an open file (by fd, readable from a worker thread) or rendered bytes. */
+export type Body = { kind: 'file'; fd: number; size: number } | { kind: 'bytes'; bytes: Uint8Array };
 
 export interface Opened {
   /** The request path, slashes normalised, relative to the roots. */
   path: string;
-  source: Source;
-  rendered: boolean;
+  body: Body;
+  netascii: boolean;
+  /** The file the listener opened; closed once the transfer ends. */
+  handle?: FileHandle;
 }
 
 /**
  * A read request → the bytes to send, or the ERROR to answer with. Files ending in
  * `pxelinux.cfg/<name>` come from the backend's renderer (once per transfer, so tsize
- * matches); everything else from the mounts. Mode netascii wraps the source in the
- * RFC 1350 line-end conversion; "mail" and unknown modes are illegal operations.
+ * matches); everything else from the mounts. Mode netascii means the RFC 1350 line-end
+ * conversion; "mail" and unknown modes are illegal operations.
  */
 export async function openRequest(
   req: RequestPacket,
@@ -30,8 +35,7 @@ export async function openRequest(
   const normal = normalizeRequestPath(req.filename);
   if (!('path' in normal)) return normal;
   const { path } = normal;
-  let source: Source;
-  let rendered = false;
+  const netascii = mode === 'netascii';
   const cfgName = backend ? pxelinuxConfigName(path) : undefined;
   if (backend && cfgName !== undefined) {
     let bytes: Buffer | undefined;
@@ -41,12 +45,9 @@ export async function openRequest(
       return refuse(TftpErrorCode.NOT_DEFINED, 'backend', 'Cannot render file', `renderer failed: ${(e as Error).message}`);
     }
     if (bytes === undefined) return refuse(TftpErrorCode.FILE_NOT_FOUND, 'not_found', 'File not found', 'renderer has no such config');
-    source = new BufferSource(bytes);
-    rendered = true;
-  } else {
-    const found = await openFromMounts(path, mounts);
-    if ('code' in found) return found;
-    source = found;
+    return { path, body: { kind: 'bytes', bytes }, netascii };
   }
-  return { path, source: mode === 'netascii' ? new NetasciiSource(source) : source, rendered };
+  const found = await openFromMounts(path, mounts);
+  if ('code' in found) return found;
+  return { path, body: { kind: 'file', fd: found.handle.fd, size: found.size }, netascii, handle: found.handle };
 }

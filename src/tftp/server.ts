@@ -1,5 +1,6 @@
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { isIPv6 } from 'node:net';
+import { availableParallelism } from 'node:os';
 import type { BootBackend } from '../boot/backend.js';
 import { hexDump, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -11,9 +12,10 @@ import type { Mount } from './mounts.js';
 import { negotiate } from './options.js';
 import { refuse, type Refusal } from './paths.js';
 import { openRequest } from './request.js';
-import { sendError, startSession } from './session.js';
+import { WorkerPool } from './pool.js';
+import { LocalRunner, type TransferRunner } from './runner.js';
+import { sendError, type TransferJob } from './session.js';
 import { recordBootStage } from './stage.js';
-import type { Transfer } from './transfer.js';
 
 export { defaultMounts, type Mount } from './mounts.js';
 
@@ -44,7 +46,9 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
   const { config, mounts, backend, metrics } = opts;
   const log = opts.logger.child({ subsystem: 'tftp' });
   const clock = opts.clock ?? systemClock;
-  const transfers = new Map<string, Transfer | 'opening'>();
+  const transfers = new Set<string>(); // client address:port of running transfers
+  const workers = config.workers === 'auto' ? Math.min(4, availableParallelism()) : config.workers;
+  let runner: TransferRunner = new LocalRunner(config, clock); // replaced by the pool once bound
   const perClient = new Map<string, number>();
   const socket = createSocket({ type: isIPv6(config.address) ? 'udp6' : 'udp4' });
   let closed = false;
@@ -77,7 +81,7 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
       log.debug({ client: client.address, file: req.filename, active: transfers.size, mine }, 'too many transfers, dropped');
       return;
     }
-    transfers.set(key, 'opening');
+    transfers.add(key);
     perClient.set(client.address, mine + 1);
     const started = clock.now();
     let opened;
@@ -90,44 +94,44 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
       release(key, client.address);
       return answerRefusal(opened, client, req.filename);
     }
-    const { path, source } = opened;
+    const { path, body, netascii, handle } = opened;
     if (closed) {
       release(key, client.address);
-      return void (await source.close());
+      return void (await handle?.close());
     }
-    const negotiated = negotiate(req.options, config, source.size);
-    try {
-      const transfer = await startSession(config, client, source, negotiated, clock, {
-        onUnknownTid: (from) => {
-          metrics.tftpErrors.inc({ kind: 'unknown_tid' });
-          log.debug({ from: `${from.address}:${from.port}`, path }, 'packet from unknown TID');
-        },
-        onMalformed: (packet) => {
-          metrics.malformed.inc({ protocol: 'tftp' });
-          metrics.tftpErrors.inc({ kind: 'malformed' });
-          log.warn({ client: client.address, packet: hexDump(packet) }, 'malformed packet dropped');
-        },
-        onDone: (result) => {
-          release(key, client.address);
-          const seconds = (clock.now() - started) / 1000;
-          metrics.tftpTransfers.inc({ outcome: result.outcome });
-          metrics.tftpBytes.inc(result.bytes);
-          if (result.outcome !== 'ok') {
-            metrics.tftpErrors.inc({ kind: result.outcome });
-            log.info({ client: client.address, path, bytes: result.bytes, reason: result.reason }, `transfer ${result.outcome}`);
-            return;
-          }
-          metrics.tftpDuration.observe(seconds);
-          log.info({ client: client.address, path, bytes: result.bytes, seconds }, 'sent');
-          if (backend) recordBootStage(backend, client.address, path, log, metrics);
-        },
-      });
-      if (!transfer.done) transfers.set(key, transfer);
-    } catch (e) {
-      release(key, client.address);
-      await source.close().catch(() => undefined);
-      log.error({ err: e, client: client.address, path }, 'cannot start transfer');
-    }
+    const size = netascii ? undefined : body.kind === 'file' ? body.size : body.bytes.length;
+    const job: TransferJob = {
+      client: { address: client.address, port: client.port },
+      body,
+      netascii,
+      negotiated: negotiate(req.options, config, size),
+    };
+    runner.start(job, {
+      onUnknownTid: (from) => {
+        metrics.tftpErrors.inc({ kind: 'unknown_tid' });
+        log.debug({ from: `${from.address}:${from.port}`, path }, 'packet from unknown TID');
+      },
+      onMalformed: (packet) => {
+        metrics.malformed.inc({ protocol: 'tftp' });
+        metrics.tftpErrors.inc({ kind: 'malformed' });
+        log.warn({ client: client.address, packet: hexDump(packet) }, 'malformed packet dropped');
+      },
+      onDone: (result) => {
+        release(key, client.address);
+        handle?.close().catch(() => undefined);
+        const seconds = (clock.now() - started) / 1000;
+        metrics.tftpTransfers.inc({ outcome: result.outcome });
+        metrics.tftpBytes.inc(result.bytes);
+        if (result.outcome !== 'ok') {
+          metrics.tftpErrors.inc({ kind: result.outcome });
+          log.info({ client: client.address, path, bytes: result.bytes, reason: result.reason }, `transfer ${result.outcome}`);
+          return;
+        }
+        metrics.tftpDuration.observe(seconds);
+        log.info({ client: client.address, path, bytes: result.bytes, seconds }, 'sent');
+        if (backend) recordBootStage(backend, client.address, path, log, metrics);
+      },
+    });
   }
 
   socket.on('message', (msg, client) => {
@@ -162,8 +166,9 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
       resolve();
     });
   });
+  if (workers > 0) runner = new WorkerPool(config, workers, log);
   const bound = socket.address();
-  log.info({ address: bound.address, port: bound.port, mounts }, 'TFTP listening');
+  log.info({ address: bound.address, port: bound.port, mounts, workers }, 'TFTP listening');
 
   return {
     address: bound.address,
@@ -174,7 +179,7 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
     async close() {
       closed = true;
       await new Promise<void>((resolve) => socket.close(() => resolve()));
-      for (const t of transfers.values()) if (t !== 'opening') t.abort('server closing');
+      await runner.close();
     },
   };
 }

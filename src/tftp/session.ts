@@ -5,20 +5,21 @@ import { TftpErrorCode } from '../wire/tftp/packet.js';
 import type { Clock } from './clock.js';
 import type { TftpConfig } from './config.js';
 import type { Negotiated } from './options.js';
-import type { Source } from './source.js';
+import type { Body } from './request.js';
+import { BufferSource, FileSource, NetasciiSource, type Source } from './source.js';
 import { Transfer, type TransferResult } from './transfer.js';
 
 const UNKNOWN_TID = encode({ op: 'error', code: TftpErrorCode.UNKNOWN_TID, message: 'Unknown transfer ID' });
-
-function literalLookup(host: string, _opts: unknown, cb: (err: Error | null, address: string, family: number) => void): void {
-  cb(null, host, isIPv6(host) ? 6 : 4);
-}
 
 /** Bind a fresh UDP socket on the server's address and an ephemeral port: a new TID (RFC 1350 §4). */
 export function bindTidSocket(address: string): Promise<Socket> {
   // Addresses are always literal IPs: answer the lookup at once, so a send is not deferred
   // to the next tick through dns.lookup (the default) for every DATA packet.
-  const socket = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', lookup: literalLookup });
+  const family = isIPv6(address) ? 6 : 4;
+  const socket = createSocket({
+    type: family === 6 ? 'udp6' : 'udp4',
+    lookup: (host: string, _opts: unknown, cb: (err: Error | null, address: string, family: number) => void) => cb(null, host, family),
+  });
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
     socket.bind({ address, port: 0 }, () => {
@@ -37,9 +38,22 @@ export async function sendError(address: string, to: RemoteInfo, code: number, m
   socket.close();
 }
 
+/** Everything a transfer needs, as plain data (it crosses to a worker thread). */
+export interface TransferJob {
+  client: { address: string; port: number };
+  body: Body;
+  netascii: boolean;
+  negotiated: Negotiated;
+}
+
+export function sourceFor(body: Body, netascii: boolean): Source {
+  const raw = body.kind === 'file' ? new FileSource(body.fd, body.size) : new BufferSource(body.bytes);
+  return netascii ? new NetasciiSource(raw) : raw;
+}
+
 export interface SessionHooks {
-  onUnknownTid(from: RemoteInfo): void;
-  onMalformed(packet: Buffer, from: RemoteInfo): void;
+  onUnknownTid(from: { address: string; port: number }): void;
+  onMalformed(packet: Buffer): void;
   onDone(result: TransferResult): void;
 }
 
@@ -48,19 +62,13 @@ export interface SessionHooks {
  * packets from any other address or port get ERROR 5 and the transfer carries on
  * (RFC 1350 §4).
  */
-export async function startSession(
-  config: TftpConfig,
-  client: RemoteInfo,
-  source: Source,
-  negotiated: Negotiated,
-  clock: Clock,
-  hooks: SessionHooks,
-): Promise<Transfer> {
+export async function startSession(config: TftpConfig, job: TransferJob, clock: Clock, hooks: SessionHooks): Promise<Transfer> {
+  const { client, negotiated } = job;
   const socket = await bindTidSocket(config.address);
   const port = client.port;
   const addr = client.address;
   const transfer = new Transfer({
-    source,
+    source: sourceFor(job.body, job.netascii),
     blksize: negotiated.blksize,
     windowsize: negotiated.windowsize,
     oack: negotiated.oack,
@@ -70,7 +78,7 @@ export async function startSession(
     maxTimeoutMs: Math.max(config.maxTimeoutMs, negotiated.timeoutMs ?? 0),
     retries: config.retries,
     send: (packet) => socket.send(packet, port, addr),
-    onMalformed: (packet) => hooks.onMalformed(packet, client),
+    onMalformed: (packet) => hooks.onMalformed(packet),
     onDone: (result) => {
       socket.close();
       hooks.onDone(result);
@@ -78,7 +86,7 @@ export async function startSession(
   });
   socket.on('message', (msg, from) => {
     if (from.port === port && from.address === addr) return transfer.handle(msg);
-    hooks.onUnknownTid(from);
+    hooks.onUnknownTid({ address: from.address, port: from.port });
     socket.send(UNKNOWN_TID, from.port, from.address);
   });
   socket.on('error', (e) => transfer.abort(`socket error: ${e.message}`));

@@ -1,4 +1,4 @@
-import type { FileHandle } from 'node:fs/promises';
+import { readv } from 'node:fs';
 import { NetasciiEncoder } from '../wire/tftp/netascii.js';
 
 /**
@@ -14,12 +14,16 @@ export interface Source {
   close(): Promise<void>;
 }
 
-/** A file on disk, streamed with readv into the transfer's buffers: never read whole. */
+/**
+ * A file on disk, streamed with readv into the transfer's buffers: never read whole.
+ * Reads an fd number (so a worker thread can read a file the listener opened and checked);
+ * the opener keeps the FileHandle and closes it when the transfer ends.
+ */
 export class FileSource implements Source {
   private position = 0;
 
   constructor(
-    private readonly handle: FileHandle,
+    private readonly fd: number,
     readonly size: number,
   ) {}
 
@@ -27,18 +31,20 @@ export class FileSource implements Source {
     let total = 0;
     let pending = buffers;
     for (;;) {
-      const { bytesRead } = await this.handle.readv(pending, this.position);
-      this.position += bytesRead;
-      total += bytesRead;
-      if (bytesRead === 0) return total;
-      pending = skip(pending, bytesRead);
+      const n = await readvAt(this.fd, pending, this.position);
+      this.position += n;
+      total += n;
+      if (n === 0) return total;
+      pending = skip(pending, n);
       if (pending.length === 0) return total;
     }
   }
 
-  close(): Promise<void> {
-    return this.handle.close();
-  }
+  async close(): Promise<void> {}
+}
+
+function readvAt(fd: number, buffers: Buffer[], position: number): Promise<number> {
+  return new Promise((resolve, reject) => readv(fd, buffers, position, (err, n) => (err ? reject(err) : resolve(n))));
 }
 
 /** The buffers left to fill after `n` bytes went into the first ones. */

@@ -27,7 +27,7 @@ beforeAll(async () => {
   execFileSync('mknod', [join(root, 'null'), 'c', '1', '3']); // a character device, as root
   execFileSync('mkfifo', [join(root, 'fifo')]);
   server = await startTftpServer({
-    config: tftpConfigSchema.parse({ address: '127.0.0.1', port: 0 }),
+    config: tftpConfigSchema.parse({ address: '127.0.0.1', port: 0, workers: 0 }), // transfers in the listener's thread
     mounts: [{ prefix: '', dir: root }],
     logger: log.logger,
     metrics: new Metrics(),
