@@ -5,7 +5,6 @@ import { ConfigError, DecodeError } from '../errors.js';
 import { hexDump, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { LeaseRepo } from '../store/leases.js';
-import { ReservationRepo } from '../store/lease-reservations.js';
 import { BOOTREQUEST, DEFAULT_MAX_LEN, Opt, messageTypeName } from '../wire/dhcp/codes.js';
 import { decodePacket, encodePacket, type DhcpPacket } from '../wire/dhcp/packet.js';
 import { read } from '../wire/dhcp/accessors.js';
@@ -54,19 +53,17 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
   if (config.mode === 'off') return { close: async () => {} };
   const subnets = buildSubnets(config.subnets);
   if (config.mode === 'full' && subnets.length === 0) throw new ConfigError('mode full needs at least one subnet', 'dhcp.subnets');
-  const reservations = new ReservationRepo(opts.db);
   const repo = new LeaseRepo(opts.db);
   const book = new LeaseBook(repo, {
     clock,
     offerHoldMs: config.offerHoldSeconds * 1000,
     declineHoldMs: config.declineHoldSeconds * 1000,
     reservedForOther: (ip, mac) => {
-      const owner = reservations.macOf(ip);
-      return owner !== undefined && owner !== mac;
+      const n = backend.nodeByIp(ip);
+      return n !== undefined && n.ip === ip && n.mac !== mac;
     },
   });
-  const nodeByMac = (mac: string) => (reservations.isRegistered(mac) ? backend.nodeByMac(mac) : undefined);
-  const env: HandlerEnv = { config, subnets, book, backend, serverAddress: opts.serverAddress, ipxeScriptUrl: opts.ipxeScriptUrl, logger, nodeByMac };
+  const env: HandlerEnv = { config, subnets, book, backend, serverAddress: opts.serverAddress, ipxeScriptUrl: opts.ipxeScriptUrl, logger, nodeByMac: (mac) => backend.nodeByMac(mac) };
   const debug = logger.isLevelEnabled('debug');
 
   // ACKs wait for their lease to be committed; one transaction per turn of the event loop,

@@ -1,0 +1,115 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dhcpConfigSchema } from '../../../src/dhcp/config.js';
+import { startDhcpServer, type DhcpServer } from '../../../src/dhcp/server.js';
+import { silentLogger } from '../../../src/log.js';
+import { Metrics } from '../../../src/metrics.js';
+import { MessageType, Opt, decodePacket, encodePacket, option, read, type DhcpPacket } from '../../../src/wire/dhcp/index.js';
+import { fakeBackend, node, request, requested, serverId, tempDb } from '../../unit/dhcp/fakes.js';
+
+/**
+ * The server in-process on loopback with real UDP sockets and a real SQLite file: relayed
+ * exchanges (the test is the relay at 127.0.0.2), metrics, a dry pool, malformed input.
+ * Ports are unprivileged so this does not touch 67/68.
+ */
+const PORT = 16767 + (process.pid % 500) * 2;
+let t: ReturnType<typeof tempDb>;
+let server: DhcpServer;
+let relay: Socket;
+let metrics: Metrics;
+const replies: DhcpPacket[] = [];
+
+async function start(extra: object = {}) {
+  metrics = new Metrics();
+  const { backend } = fakeBackend([node('52:54:00:00:00:01', 'n1', { ip: '10.5.0.11' })]);
+  server = await startDhcpServer({
+    config: dhcpConfigSchema.parse({
+      mode: 'full', listenAddress: '127.0.0.1', serverPort: PORT, clientPort: PORT + 1,
+      subnets: [{ network: '10.5.0.0/24', pools: [{ start: '10.5.0.100', end: '10.5.0.101' }], relays: ['127.0.0.2'] }],
+      ...extra,
+    }),
+    db: t.db, backend, serverAddress: '127.0.0.1', ipxeScriptUrl: () => 'http://x/', logger: silentLogger(), metrics,
+  });
+}
+
+const counter = async (name: string, labels: Record<string, string>): Promise<number> => {
+  const m = (await metrics.registry.getMetricsAsJSON()).find((x) => x.name === name);
+  const v = (m?.values as Array<{ value: number; labels: Record<string, string> }> | undefined)?.find((x) => Object.entries(labels).every(([k, val]) => x.labels[k] === val));
+  return v?.value ?? 0;
+};
+
+function relayed(type: number, mac: string, opts = [] as DhcpPacket['options']): DhcpPacket {
+  return request(type, mac, opts, { giaddr: '127.0.0.2', hops: 1 });
+}
+
+async function exchange(p: DhcpPacket, timeoutMs = 500): Promise<DhcpPacket | undefined> {
+  const before = replies.length;
+  relay.send(encodePacket(p), PORT, '127.0.0.1');
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const r = replies.slice(before).find((x) => x.xid === p.xid);
+    if (r) return r;
+    await new Promise((res) => setTimeout(res, 5));
+  }
+  return undefined;
+}
+
+beforeEach(async () => {
+  t = tempDb();
+  replies.length = 0;
+  relay = createSocket('udp4');
+  relay.on('message', (b) => replies.push(decodePacket(b)));
+  await new Promise<void>((r) => relay.bind(PORT, '127.0.0.2', () => r()));
+});
+
+afterEach(async () => {
+  await server?.close();
+  relay.close();
+  t.cleanup();
+});
+
+describe('startDhcpServer over loopback', () => {
+  it('answers a relayed DISCOVER/REQUEST at the relay, persists the lease and counts packets', async () => {
+    await start();
+    const offer = await exchange(relayed(MessageType.DISCOVER, '52:54:00:00:00:01'));
+    expect(offer && read.messageType(offer)).toBe(MessageType.OFFER);
+    expect(offer!.yiaddr).toBe('10.5.0.11');
+    const ack = await exchange({ ...relayed(MessageType.REQUEST, '52:54:00:00:00:01', [requested('10.5.0.11'), serverId('127.0.0.1')]), xid: offer!.xid });
+    expect(ack && read.messageType(ack)).toBe(MessageType.ACK);
+    expect(t.db.prepare('SELECT state FROM leases WHERE ip = ?').get('10.5.0.11')).toEqual({ state: 'bound' });
+    expect(await counter('rackboot_dhcp_packets_total', { type: 'discover', outcome: 'offer' })).toBe(1);
+    expect(await counter('rackboot_dhcp_packets_total', { type: 'request', outcome: 'ack' })).toBe(1);
+  });
+
+  it('drops and counts malformed packets, then keeps serving', async () => {
+    await start();
+    relay.send(Buffer.from('0101060012345678', 'hex'), PORT, '127.0.0.1');
+    const bad = encodePacket(relayed(MessageType.DISCOVER, '52:54:00:00:00:09'));
+    bad[240 + 3] = 0x0c; // an option after 53 whose length runs past the end
+    bad[240 + 4] = 0xff;
+    relay.send(bad, PORT, '127.0.0.1');
+    const ok = await exchange(relayed(MessageType.DISCOVER, '52:54:00:00:00:0a'));
+    expect(ok?.yiaddr).toBe('10.5.0.100');
+    expect(await counter('rackboot_malformed_packets_total', { protocol: 'dhcp' })).toBe(2);
+  });
+
+  it('a dry pool: no offer, a counter, and the server still answers others at once', async () => {
+    await start();
+    for (const m of ['a1', 'a2']) expect((await exchange(relayed(MessageType.DISCOVER, `52:54:00:00:00:${m}`)))?.yiaddr).toMatch(/^10\.5\.0\.10[01]$/);
+    const t0 = Date.now();
+    expect(await exchange(relayed(MessageType.DISCOVER, '52:54:00:00:00:a3'), 300)).toBeUndefined();
+    expect(await counter('rackboot_dhcp_packets_total', { type: 'discover', outcome: 'pool_exhausted' })).toBe(1);
+    const fixed = await exchange(relayed(MessageType.DISCOVER, '52:54:00:00:00:01'));
+    expect(fixed?.yiaddr).toBe('10.5.0.11');
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
+  it('a NAK to a relay carries the broadcast flag', async () => {
+    await start({ authoritative: true });
+    const nak = await exchange(relayed(MessageType.REQUEST, '52:54:00:00:00:b1', [requested('192.168.1.1')]));
+    expect(nak && read.messageType(nak)).toBe(MessageType.NAK);
+    expect(nak!.flags & 0x8000).toBe(0x8000);
+    expect(read.text(nak!, Opt.MESSAGE)).toBe('wrong network');
+    void option;
+  });
+});
