@@ -5,6 +5,9 @@ import type { ReceiverProgress, SenderAction, SenderEvent, SenderOptions } from 
 
 type Phase = 'waiting' | 'transfer' | 'finished';
 
+/** udp-sender's --retries-until-drop default: a receiver that answers but never completes a slice. */
+const MAX_ROUNDS = 200;
+
 /**
  * The udpcast sender as a state machine driven by a clock: no sockets, no file, no timers.
  * `handle()` takes a decoded receiver message, `poll()` advances time; both return the
@@ -21,6 +24,7 @@ export class SenderCore {
   sliceBlocks: number;
   private nextHello: number;
   private srtt = 10;
+  private lastNow: number;
   private readonly pacer: Pacer;
   /** True when data is ready to go and only the caller's budget held it back. */
   wantsToSend = false;
@@ -32,6 +36,7 @@ export class SenderCore {
   ) {
     this.sliceBlocks = opts.sliceBlocks.start;
     this.nextHello = openedAt;
+    this.lastNow = openedAt;
     this.pacer = new Pacer(opts.maxBitrate, openedAt);
   }
 
@@ -83,6 +88,7 @@ export class SenderCore {
   /** Advance to `now`: HELLOs, start policy, REQACK timeouts, and up to `budget` DATA packets. */
   poll(now: number, budget = Number.POSITIVE_INFINITY): SenderAction[] {
     const out: SenderAction[] = [];
+    this.lastNow = now;
     if (this.phase === 'waiting') this.pollWaiting(now, out);
     if (this.phase === 'transfer') {
       this.pollTimeouts(now, out);
@@ -205,6 +211,9 @@ export class SenderCore {
 
   private pollTimeouts(now: number, out: SenderAction[]): void {
     for (const slice of this.inFlight) {
+      if (slice.round >= MAX_ROUNDS && now - slice.openedAt >= this.opts.dropAfterMs) {
+        for (const r of this.live()) if (!slice.ready.has(r.client)) this.drop(r, `slice ${slice.index} still incomplete after ${slice.round} rounds`, out);
+      }
       if (slice.reqackAt === null || now - slice.reqackAt < this.reqackTimeout()) continue;
       for (const r of this.live()) {
         if (!slice.ready.has(r.client) && now - r.lastHeard >= this.opts.dropAfterMs) {
@@ -269,6 +278,7 @@ export class SenderCore {
       if (last && !(last.firstPassDone && last.loaded && last.reqackAt !== null)) break;
       const bytes = Math.min(this.sliceBlocks * this.opts.blockSize, this.opts.imageSize - this.nextOffset);
       const s = new Slice(this.nextIndex++, this.nextOffset, bytes, this.opts.blockSize);
+      s.openedAt = this.lastNow;
       this.nextOffset += bytes;
       this.endQueued = bytes === 0;
       this.inFlight.push(s);

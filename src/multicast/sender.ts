@@ -35,6 +35,8 @@ export class UdpcastSender {
   readonly core: SenderCore;
   private main!: Socket;
   private bcast: Socket | null = null;
+  /** Bound to the same ip:P+1 and connected to group:P, so DATA skips the per-send address lookup. */
+  private data!: Socket;
   private reader!: ImageReader;
   private readonly slices = new Map<number, { data: Buffer; headers: Buffer }>();
   private outstanding = 0;
@@ -60,7 +62,18 @@ export class UdpcastSender {
 
   async start(): Promise<void> {
     this.reader = await ImageReader.open(this.imagePath, this.opts.sliceBlocks.max * this.opts.blockSize);
-    this.main = await bindSocket(this.net.ip, this.net.portBase + 1);
+    this.main = await bindSocket(this.net.ip, this.net.portBase + 1, true);
+    this.data = await bindSocket(this.net.ip, this.net.portBase + 1, true);
+    await new Promise<void>((r, j) => {
+      this.data.once('error', j);
+      this.data.connect(this.net.portBase, this.opts.group, () => {
+        this.data.off('error', j);
+        r();
+      });
+    });
+    this.data.setMulticastTTL(this.net.ttl);
+    this.data.setMulticastInterface(this.net.ip);
+    this.data.setMulticastLoopback(false);
     this.main.setBroadcast(true);
     this.main.setMulticastTTL(this.net.ttl);
     this.main.setMulticastInterface(this.net.ip);
@@ -174,6 +187,12 @@ export class UdpcastSender {
     });
   }
 
+  private readonly onDataSent = (err: Error | null): void => {
+    this.outstanding--;
+    if (err) this.deps.log.debug({ err: err.message }, 'udpcast: DATA send failed');
+    if (this.core.wantsToSend && this.outstanding < LOW_WATER) this.schedule(true);
+  };
+
   private sendBlocks(index: number, blocks: number[]): void {
     const slice = this.slices.get(index);
     if (!slice) return;
@@ -181,7 +200,8 @@ export class UdpcastSender {
     const bs = this.opts.blockSize;
     for (const b of blocks) {
       const payload = data.subarray(b * bs, Math.min(data.length, (b + 1) * bs));
-      this.sendTo('group', [headers.subarray(b * DATA_HEADER, (b + 1) * DATA_HEADER), payload]);
+      this.outstanding++;
+      this.data.send([headers.subarray(b * DATA_HEADER, (b + 1) * DATA_HEADER), payload], this.onDataSent);
       this.deps.metrics.pushBytes.inc(payload.length);
       this.bytesSent += payload.length;
     }
@@ -194,6 +214,7 @@ export class UdpcastSender {
     // let queued datagrams (the last REQACKs) leave before the socket closes
     await new Promise((r) => setTimeout(r, 20));
     this.main.close();
+    this.data.close();
     this.bcast?.close();
     await this.reader.close().catch(() => undefined);
     this.resolveDone({ ok: e.ok, reason: e.reason });
@@ -208,9 +229,9 @@ function dataHeaders(slice: number, bytes: number, blockSize: number): Buffer {
   return out;
 }
 
-function bindSocket(address: string, port: number): Promise<Socket> {
+function bindSocket(address: string, port: number, reuseAddr = false): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const s = createSocket({ type: 'udp4' });
+    const s = createSocket({ type: 'udp4', reuseAddr });
     s.once('error', reject);
     s.bind({ address, port }, () => {
       s.off('error', reject);

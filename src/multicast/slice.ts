@@ -21,6 +21,8 @@ export class Slice {
   loaded: boolean;
   /** Blocks sent again after a RETRANSMIT (distinct receivers' requests merged). */
   resent = 0;
+  /** Clock reading when the slice was opened. */
+  openedAt = 0;
 
   constructor(
     readonly index: number,

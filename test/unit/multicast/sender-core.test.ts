@@ -127,6 +127,19 @@ describe('SenderCore (fake clock)', () => {
     expect(completeImage(sim, rs[0]!)).toBe(2_000_000);
   });
 
+  it('drops a receiver that keeps answering but never completes a slice (200 rounds and dropAfterMs)', () => {
+    const stuck = new SimReceiver('10.0.0.2', (slice, block) => slice === 1 && block === 0);
+    const ok = new SimReceiver('10.0.0.3');
+    const sim = new Sim(options({ imageSize: 100_000, dropAfterMs: 2000 }), [stuck, ok], 64, 1);
+    sim.connect(stuck);
+    sim.connect(ok);
+    sim.run();
+    expect(sim.core.result?.ok).toBe(true);
+    expect(sim.core.progress()[0]).toMatchObject({ state: 'dropped', reason: expect.stringMatching(/^slice 1 still incomplete after \d+ rounds$/) });
+    expect(sim.now).toBeGreaterThanOrEqual(2000);
+    expect(sim.core.progress()[1]!.state).toBe('done');
+  });
+
   it('drops a receiver that sends DISCONNECT mid-push', () => {
     const rs = [new SimReceiver('10.0.0.2'), new SimReceiver('10.0.0.3')];
     const sim = new Sim(options({ imageSize: 500_000 }), rs);
