@@ -175,7 +175,7 @@ describe('rackboot chainloads iPXE to its HTTP script (loaders.ipxeScript: true)
     const shown = showNode(session.files.configFile, N.hostname);
     // No loader stage: the ROM itself runs the script; nothing is fetched over TFTP.
     expectStagesInOrder(shown, ['discover', 'offer', 'ack', 'config', 'kernel', 'initrd', 'os-lease', 'up']);
-    expect(shown.events.find((e) => e.stage === 'config')?.detail).toMatch(/\.ipxe$/);
+    expect(shown.events.find((e) => e.stage === 'config')?.detail).toMatch(/boot\/52:54:00:e2:03:01\.ipxe\b/);
     expect(shown.events.some((e) => e.stage === 'loader')).toBe(false);
     ok = true;
   });
