@@ -70,6 +70,7 @@ export class Transfer {
   private sampleBlock = -1; // block whose ACK times a round trip (Karn: sent once)
   private sampleAt = 0;
   private bytes = 0;
+  private result: TransferResult | undefined;
   private readonly oackPacket: Buffer | undefined;
 
   constructor(private readonly p: TransferParams) {
@@ -185,14 +186,15 @@ export class Transfer {
       (n) => this.onRead(first, count, n),
       (e: unknown) => {
         this.reading = false;
-        this.finish('error', `read failed: ${(e as Error).message}`);
+        if (this.phase === 'done') this.complete();
+        else this.finish('error', `read failed: ${(e as Error).message}`);
       },
     );
   }
 
   private onRead(first: number, count: number, n: number): void {
     this.reading = false;
-    if (this.phase === 'done') return void this.p.source.close().catch(() => undefined);
+    if (this.phase === 'done') return this.complete();
     const bs = this.p.blksize;
     const ring = this.slots.length;
     for (let i = 0; i < count; i++) {
@@ -247,7 +249,13 @@ export class Transfer {
     this.phase = 'done';
     if (this.timer !== undefined) this.p.clock.cancelTimer(this.timer);
     this.timer = undefined;
-    if (!this.reading) this.p.source.close().catch(() => undefined);
-    this.p.onDone({ outcome, bytes: this.bytes, ...(reason === undefined ? {} : { reason }) });
+    this.result = { outcome, bytes: this.bytes, ...(reason === undefined ? {} : { reason }) };
+    if (!this.reading) this.complete();
+  }
+
+  /** Report the end only once no read is in flight, so the opener may close the file. */
+  private complete(): void {
+    this.p.source.close().catch(() => undefined);
+    this.p.onDone(this.result!);
   }
 }

@@ -256,4 +256,48 @@ describe('Transfer (sender state machine, fake clock)', () => {
     await settle();
     expect(h.blocks()).toEqual([1, 2]);
   });
+
+  it('ends once, and only after a read in flight has returned (the opener may then close the file)', async () => {
+    const clock = new FakeClock();
+    let release: (n: number) => void = () => undefined;
+    let reads = 0;
+    const results: TransferResult[] = [];
+    const t = new Transfer({
+      source: {
+        size: 10_000,
+        read: (bufs) => {
+          reads++;
+          if (reads === 1) return Promise.resolve(bufs.reduce((n, b) => n + b.fill(1).length, 0));
+          return new Promise<number>((r) => (release = r));
+        },
+        close: async () => undefined,
+      },
+      blksize: 512,
+      windowsize: 1,
+      oack: [],
+      clock,
+      minTimeoutMs: 20,
+      initialTimeoutMs: 1000,
+      maxTimeoutMs: 4000,
+      retries: 3,
+      send: () => undefined,
+      onMalformed: () => undefined,
+      onDone: (r) => results.push(r),
+    });
+    t.start();
+    await settle();
+    for (let n = 1; reads < 2 && n < 600; n++) {
+      t.handle(ack(n));
+      await settle();
+    }
+    expect(reads).toBe(2); // the refill is pending
+    t.handle(encode({ op: 'error', code: 0, message: 'bye' }));
+    t.abort('closing');
+    expect(t.done).toBe(true);
+    expect(results).toEqual([]);
+    release(0);
+    await settle();
+    expect(results).toHaveLength(1);
+    expect(results[0]!.outcome).toBe('error');
+  });
 });
