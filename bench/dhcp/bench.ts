@@ -3,7 +3,7 @@
  * own fresh lease store, one after the other, in throwaway namespaces rbtd-bs (server) and
  * rbtd-bl (the relay-agent load generator, giaddr 10.64.0.1), joined by a veth.
  *
- *   npx tsc -p . && node dist/bench/dhcp/bench.js [--servers rackboot,kea,dnsmasq] [--grow 100000] [--quick]
+ *   npx tsc -p . && node dist/bench/dhcp/bench.js [--servers rackboot,kea,dnsmasq] [--grow 100000] [--rounds 1] [--quick]
  *
  * Each server is killed with SIGKILL at the end, then its persisted leases are counted
  * (SQLite rows / kea memfile CSV / dnsmasq lease file): only what reached the disk counts.
@@ -32,6 +32,8 @@ const quick = args.includes('--quick');
 const servers = opt('servers', 'rackboot,kea,dnsmasq').split(',');
 const grow = Number(opt('grow', quick ? '30000' : '100000'));
 const main20k = quick ? 5000 : 20000;
+/** Rounds alternate the servers so that load from other work on the machine hits all of them alike. */
+const rounds = Number(opt('rounds', '1'));
 
 const sh = (cmd: string): string => execFileSync('sh', ['-c', cmd], { encoding: 'utf8' });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -123,7 +125,7 @@ const dnsmasq: Server = {
   },
 };
 
-async function benchOne(s: Server): Promise<Record<string, unknown>> {
+async function benchOne(s: Server, round: number): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), `rbtd-bench-${s.name}-`));
   const child = s.start(dir);
   let log = '';
@@ -135,13 +137,13 @@ async function benchOne(s: Server): Promise<Record<string, unknown>> {
     const phases = [
       { name: 'latency', outstanding: 1, exchanges: quick ? 500 : 2000, maxSeconds: 60 },
       { name: 'throughput', outstanding: 64, exchanges: main20k, maxSeconds: slow ? 90 : 300 },
-      { name: 'growth', outstanding: 64, exchanges: Math.max(0, grow - main20k - (quick ? 500 : 2000)), maxSeconds: slow ? 60 : 600, window: quick ? 5000 : 10000 },
+      { name: 'growth', outstanding: 64, exchanges: round > 1 ? 0 : Math.max(0, grow - main20k - (quick ? 500 : 2000)), maxSeconds: slow ? 60 : 600, window: quick ? 5000 : 10000 },
     ];
     const out = execFileSync('ip', ['netns', 'exec', L, process.execPath, join(ROOT, 'dist/bench/dhcp/loadgen.js'), SERVER, GIADDR, JSON.stringify(phases)], { encoding: 'utf8', maxBuffer: 1 << 24 });
     const result = JSON.parse(out) as Record<string, unknown>;
     child.kill('SIGKILL');
     await new Promise((r) => child.once('close', r));
-    return { server: s.name, ...result, persistedAfterKill9: s.persisted(dir) };
+    return { server: s.name, round, ...result, persistedAfterKill9: s.persisted(dir) };
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -150,21 +152,23 @@ async function benchOne(s: Server): Promise<Record<string, unknown>> {
 
 type Phase = { name: string; exPerSec: number; p50ms: number; p99ms: number; attempted: number; acked: number; failed: number; seconds: number; stoppedByTime: boolean; windows?: Array<{ leasesBefore: number; exPerSec: number }> };
 
+let loadAtStart = '';
+
 function report(results: Array<Record<string, unknown>>): string {
   const lines: string[] = [];
   const ph = (r: Record<string, unknown>, n: string): Phase => (r.phases as Phase[]).find((p) => p.name === n)!;
-  lines.push(`load average at end: ${sh('cat /proc/loadavg').trim()}  (cores: ${sh('nproc').trim()})`);
-  lines.push('| server | ex/s at 64 outstanding | exchanges (acked/attempted) | p50 / p99 at 1 outstanding | NAKs | duplicate offers | timeouts | leases on disk after kill -9 |');
+  lines.push(`load average at start: ${loadAtStart}; at end: ${sh('cat /proc/loadavg').trim()}  (cores: ${sh('nproc').trim()})`);
+  lines.push('| server (round) | ex/s at 64 outstanding | exchanges (acked/attempted) | p50 / p99 at 1 outstanding | NAKs | duplicate offers | timeouts | leases on disk after kill -9 |');
   lines.push('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const t = ph(r, 'throughput');
     const l = ph(r, 'latency');
     const tot = r.totals as Record<string, number>;
-    lines.push(`| ${r.server} | ${t.exPerSec}${t.stoppedByTime ? ' (time cap)' : ''} | ${t.acked}/${t.attempted} | ${l.p50ms} / ${l.p99ms} ms | ${tot.naks} | ${tot.duplicateOffers} | ${tot.timeouts} | ${r.persistedAfterKill9} of ${r.distinctAddresses} |`);
+    lines.push(`| ${r.server} (${r.round}) | ${t.exPerSec}${t.stoppedByTime ? ' (time cap)' : ''} | ${t.acked}/${t.attempted} | ${l.p50ms} / ${l.p99ms} ms | ${tot.naks} | ${tot.duplicateOffers} | ${tot.timeouts} | ${r.persistedAfterKill9} of ${r.distinctAddresses} |`);
   }
   lines.push('');
   lines.push('ex/s at 64 outstanding as the lease table grows (leases already bound → ex/s over the next window):');
-  for (const r of results) {
+  for (const r of results.filter((x) => x.round === 1)) {
     const g = ph(r, 'growth');
     const w = (g.windows ?? []).map((x) => `${x.leasesBefore}→${x.exPerSec}`).join('  ');
     lines.push(`  ${String(r.server).padEnd(10)} ${w || '(none)'}${g.stoppedByTime ? `  (stopped by time cap at ${Number(r.distinctAddresses)} leases)` : ''}`);
@@ -175,15 +179,18 @@ function report(results: Array<Record<string, unknown>>): string {
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('the benchmark creates network namespaces: run as root');
   const all = { rackboot, kea, 'kea-dhcp4': kea, dnsmasq } as Record<string, Server>;
+  loadAtStart = sh('cat /proc/loadavg').trim();
   netns();
   const results: Array<Record<string, unknown>> = [];
   try {
-    for (const name of servers) {
-      const s = all[name];
-      if (!s) throw new Error(`unknown server ${name}`);
-      process.stderr.write(`bench: ${s.name} …\n`);
-      results.push(await benchOne(s));
-      process.stderr.write(`${JSON.stringify(results.at(-1))}\n`);
+    for (let round = 1; round <= rounds; round++) {
+      for (const name of servers) {
+        const s = all[name];
+        if (!s) throw new Error(`unknown server ${name}`);
+        process.stderr.write(`bench: ${s.name} round ${round} …\n`);
+        results.push(await benchOne(s, round));
+        process.stderr.write(`${JSON.stringify(results.at(-1))}\n`);
+      }
     }
   } finally {
     teardown();
