@@ -11,7 +11,9 @@ function acceptable(x: Exchange, env: HandlerEnv, subnet: Subnet, ip: string): b
   const mac = x.req.client.mac;
   if (x.node?.ip) return ip === x.node.ip;
   const n = ipToInt(ip);
-  return inPool(subnet, n) && env.book.availableTo(n, mac);
+  if (!inPool(subnet, n)) return false;
+  // Our own live offer was checked when it was made, and is held for this client.
+  return env.book.offerFor(mac) === ip || env.book.availableTo(n, mac);
 }
 
 function bind(x: Exchange, env: HandlerEnv, subnet: Subnet, ip: string): true {

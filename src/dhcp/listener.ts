@@ -15,9 +15,15 @@ export interface PortSockets {
   close(): Promise<void>;
 }
 
+/**
+ * Replies go to dotted quads only; answering the lookup synchronously skips dgram's
+ * dns.lookup round (a nextTick per packet, ~7 % of the server's CPU under load).
+ */
+const literalOnly = (host: string, _opts: unknown, cb: (err: Error | null, address: string, family: number) => void): void => cb(null, host, 4);
+
 function bind(address: string, port: number, onMessage: PacketHandler, onError: (e: Error) => void): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const s = createSocket({ type: 'udp4', reuseAddr: true });
+    const s = createSocket({ type: 'udp4', reuseAddr: true, lookup: literalOnly });
     s.once('error', reject);
     s.bind({ address, port, exclusive: true }, () => {
       s.off('error', reject);
