@@ -66,8 +66,8 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
   const env: HandlerEnv = { config, subnets, book, backend, serverAddress: opts.serverAddress, ipxeScriptUrl: opts.ipxeScriptUrl, logger, nodeByMac: (mac) => backend.nodeByMac(mac) };
   const debug = logger.isLevelEnabled('debug');
 
-  // ACKs wait for their lease to be committed; one transaction per turn of the event loop,
-  // on the writer thread so that a checkpoint's fsync never stalls the packet loop.
+  // ACKs wait for their lease to be committed: one transaction per turn of the event loop
+  // (every packet read in it), through the writer's own connection; see lease-writer.ts.
   const writer = leaseWriterFor(opts.db.name, repo);
   let waiting: Array<() => void> = [];
   let flushTimer: NodeJS.Immediate | NodeJS.Timeout | undefined;
