@@ -4,6 +4,7 @@ import { join, sep } from 'node:path';
 import { TftpErrorCode } from '../wire/tftp/packet.js';
 import type { Mount } from './mounts.js';
 import { refuse, type Refusal } from './paths.js';
+import { FileSource, type Source } from './source.js';
 
 /** An open, checked regular file. The opener closes `handle` when the transfer ends. */
 export interface OpenedFile {
@@ -20,7 +21,7 @@ const ACCESS = (reason: string): Refusal => refuse(TftpErrorCode.ACCESS_VIOLATIO
  * it. A refusal in one mount (symlink escape, device file) ends the search: a later mount
  * never masks it. Mounts with `byBasename` are tried last with the request's basename.
  */
-export async function openFromMounts(path: string, mounts: readonly Mount[]): Promise<OpenedFile | Refusal> {
+export async function openFileFromMounts(path: string, mounts: readonly Mount[]): Promise<OpenedFile | Refusal> {
   for (const m of mounts) {
     if (!path.startsWith(m.prefix) || path.length === m.prefix.length) continue;
     const found = await openInRoot(m.dir, path.slice(m.prefix.length));
@@ -71,4 +72,15 @@ async function openInRoot(root: string, rel: string): Promise<Lookup> {
     return ACCESS(`${real} changed while being opened`);
   }
   return { handle, size: fst.size };
+}
+
+/**
+ * The same lookup as a Source that owns the file (closing the source closes it), for
+ * callers that stream it themselves (the HTTP boot-file route).
+ */
+export async function openFromMounts(path: string, mounts: readonly Mount[]): Promise<(Source & { size: number }) | Refusal> {
+  const found = await openFileFromMounts(path, mounts);
+  if ('code' in found) return found;
+  const source = new FileSource(found.handle.fd, found.size);
+  return { size: found.size, read: (buffers) => source.read(buffers), close: () => found.handle.close() };
 }

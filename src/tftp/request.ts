@@ -2,7 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { BootBackend } from '../boot/backend.js';
 import { TftpErrorCode, type RequestPacket } from '../wire/tftp/packet.js';
 import type { Mount } from './mounts.js';
-import { openFromMounts } from './open.js';
+import { openFileFromMounts } from './open.js';
 import { normalizeRequestPath, pxelinuxConfigName, refuse, type Refusal } from './paths.js';
 
 /** What a transfer sends: an open file (by fd, readable from a worker thread) or rendered bytes. */
@@ -47,7 +47,7 @@ export async function openRequest(
     if (bytes === undefined) return refuse(TftpErrorCode.FILE_NOT_FOUND, 'not_found', 'File not found', 'renderer has no such config');
     return { path, body: { kind: 'bytes', bytes }, netascii };
   }
-  const found = await openFromMounts(path, mounts);
+  const found = await openFileFromMounts(path, mounts);
   if ('code' in found) return found;
   return { path, body: { kind: 'file', fd: found.handle.fd, size: found.size }, netascii, handle: found.handle };
 }
