@@ -11,22 +11,54 @@ import { Transfer, type TransferResult } from './transfer.js';
 
 const UNKNOWN_TID = encode({ op: 'error', code: TftpErrorCode.UNKNOWN_TID, message: 'Unknown transfer ID' });
 
-/** Bind a fresh UDP socket on the server's address and an ephemeral port: a new TID (RFC 1350 §4). */
-export function bindTidSocket(address: string): Promise<Socket> {
+function udpSocket(address: string, reuseAddr: boolean): Socket {
   // Addresses are always literal IPs: answer the lookup at once, so a send is not deferred
-  // to the next tick through dns.lookup (the default) for every DATA packet.
+  // to the next tick through dns.lookup (the default).
   const family = isIPv6(address) ? 6 : 4;
-  const socket = createSocket({
+  return createSocket({
     type: family === 6 ? 'udp6' : 'udp4',
+    reuseAddr,
     lookup: (host: string, _opts: unknown, cb: (err: Error | null, address: string, family: number) => void) => cb(null, host, family),
   });
+}
+
+function bound(socket: Socket, address: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
-    socket.bind({ address, port: 0 }, () => {
+    socket.bind({ address, port }, () => {
       socket.off('error', reject);
       resolve(socket);
     });
   });
+}
+
+/** Bind a fresh UDP socket on the server's address and an ephemeral port: a new TID (RFC 1350 §4). */
+export function bindTidSocket(address: string): Promise<Socket> {
+  return bound(udpSocket(address, false), address, 0);
+}
+
+/**
+ * A transfer's TID as two sockets on one port (SO_REUSEADDR): `data` is connected to the
+ * client, so the kernel hands it only the client's packets and its sends skip the route
+ * lookup (as tftpd-hpa's connected socket does); `stray` receives every other packet sent
+ * to the port, which gets ERROR 5.
+ */
+async function bindTransferSockets(address: string, client: { address: string; port: number }): Promise<{ data: Socket; stray: Socket }> {
+  const stray = await bound(udpSocket(address, true), address, 0);
+  try {
+    const data = await bound(udpSocket(address, true), address, stray.address().port);
+    await new Promise<void>((resolve, reject) => {
+      data.once('error', reject);
+      data.connect(client.port, client.address, () => {
+        data.off('error', reject);
+        resolve();
+      });
+    });
+    return { data, stray };
+  } catch (e) {
+    stray.close();
+    throw e;
+  }
 }
 
 /** Send one ERROR from a new TID, then close it (a refused request never gets a transfer). */
@@ -58,15 +90,13 @@ export interface SessionHooks {
 }
 
 /**
- * One transfer on its own socket: packets from the client's TID drive the Transfer;
+ * One transfer on its own port: packets from the client's TID drive the Transfer;
  * packets from any other address or port get ERROR 5 and the transfer carries on
  * (RFC 1350 §4).
  */
 export async function startSession(config: TftpConfig, job: TransferJob, clock: Clock, hooks: SessionHooks): Promise<Transfer> {
   const { client, negotiated } = job;
-  const socket = await bindTidSocket(config.address);
-  const port = client.port;
-  const addr = client.address;
+  const { data, stray } = await bindTransferSockets(config.address, client);
   const transfer = new Transfer({
     source: sourceFor(job.body, job.netascii),
     blksize: negotiated.blksize,
@@ -77,19 +107,22 @@ export async function startSession(config: TftpConfig, job: TransferJob, clock: 
     initialTimeoutMs: negotiated.timeoutMs ?? config.initialTimeoutMs,
     maxTimeoutMs: Math.max(config.maxTimeoutMs, negotiated.timeoutMs ?? 0),
     retries: config.retries,
-    send: (packet) => socket.send(packet, port, addr),
+    send: (packet) => data.send(packet),
     onMalformed: (packet) => hooks.onMalformed(packet),
     onDone: (result) => {
-      socket.close();
+      data.close();
+      stray.close();
       hooks.onDone(result);
     },
   });
-  socket.on('message', (msg, from) => {
-    if (from.port === port && from.address === addr) return transfer.handle(msg);
+  data.on('message', (msg) => transfer.handle(msg));
+  stray.on('message', (_msg, from) => {
     hooks.onUnknownTid({ address: from.address, port: from.port });
-    socket.send(UNKNOWN_TID, from.port, from.address);
+    stray.send(UNKNOWN_TID, from.port, from.address);
   });
-  socket.on('error', (e) => transfer.abort(`socket error: ${e.message}`));
+  // A connected socket reports ICMP port unreachable as ECONNREFUSED: the client is gone.
+  data.on('error', (e) => transfer.abort(`socket error: ${e.message}`, 'error'));
+  stray.on('error', () => undefined);
   transfer.start();
   return transfer;
 }

@@ -119,9 +119,9 @@ export class Transfer {
     // Anything else on a read transfer's TID (a repeated RRQ, DATA) is ignored.
   }
 
-  /** Stop now (server shutdown); no packet is sent. */
-  abort(reason: string): void {
-    if (this.phase !== 'done') this.finish('aborted', reason);
+  /** Stop now (server shutdown: 'aborted'; a socket failure: 'error'); no packet is sent. */
+  abort(reason: string, outcome: 'aborted' | 'error' = 'aborted'): void {
+    if (this.phase !== 'done') this.finish(outcome, reason);
   }
 
   private onAck(wire: number): void {
