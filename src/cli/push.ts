@@ -19,6 +19,7 @@ interface PushFlags {
   fullDuplex?: boolean;
   maxBitrate?: string;
   autoRate?: boolean;
+  pointopoint?: boolean;
   portBase?: number;
   group?: string;
   ttl?: number;
@@ -61,6 +62,7 @@ async function runPush(ctx: CliContext, image: string, target: string, o: PushFl
     duplex: o.halfDuplex ? 'half' : o.fullDuplex ? 'full' : undefined,
     maxBitrate,
     autoRate: o.autoRate,
+    pointToPoint: o.pointopoint === false ? false : undefined,
     minReceivers: o.min,
     maxWait: o.maxWait,
     startTimeout: o.startTimeout,
@@ -100,10 +102,11 @@ export function registerPushCommands(program: Command, ctx: CliContext): void {
     .option('--max-wait <s>', 'seconds to wait for the whole target', intOption('max-wait'))
     .option('--start-timeout <s>', 'fail if fewer than --min joined after this many seconds', intOption('start-timeout'))
     .option('--drop-after <s>', 'drop a receiver silent for this many seconds', intOption('drop-after'))
-    .option('--half-duplex', 'one slice in flight: wait for acknowledgements before the next')
-    .option('--full-duplex', 'two slices in flight (default)')
+    .option('--half-duplex', 'one slice in flight: wait for acknowledgements before the next (default)')
+    .option('--full-duplex', 'two slices in flight, as udp-sender')
     .option('--max-bitrate <rate>', 'rate limit, e.g. 900m or 1g (bits/s, payload + 28 header bytes)')
     .option('--auto-rate', 'slow down on heavy loss (AIMD between 25% and 100% of --max-bitrate)')
+    .option('--no-pointopoint', 'multicast even to a single receiver (default: unicast to it, as udp-sender)')
     .option('--port-base <p>', 'receivers use P, the sender P+1 (default 9000)', intOption('port-base'))
     .option('--group <ipv4>', 'data multicast group (default: udpcast rule, 232.x.y.z from the sender address)')
     .option('--ttl <n>', 'multicast TTL (default 1)', intOption('ttl'))

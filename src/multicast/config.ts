@@ -35,8 +35,13 @@ export const multicastConfigSchema = z
     ttl: z.number().int().min(1).max(255).default(1),
     /** Interface to push on; null = the top-level `interface`, else the first IPv4 one. */
     interface: z.string().nullable().default(null),
-    /** full: two slices in flight (switched Ethernet); half: wait for each slice's acks. */
-    duplex: z.enum(['full', 'half']).default('full'),
+    /**
+     * half: send slice n+1 only once slice n is acknowledged by every receiver; full: keep
+     * two slices in flight (udp-sender's default). Half is the default: under heavy CPU
+     * load, stock udp-receivers sometimes abort in full duplex ("Dropped by server"), never
+     * in half duplex, where no receiver can see a slice before its previous one is complete.
+     */
+    duplex: z.enum(['full', 'half']).default('half'),
     /** Rate limit (bits/s, "900m", "1g"); null = 95% of the link speed the NIC reports, if any. */
     maxBitrate: bitrate.nullable().default(null),
     /**
@@ -45,6 +50,8 @@ export const multicastConfigSchema = z
      * measured here, receivers starved of CPU lose packets whatever the rate.
      */
     autoRate: z.boolean().default(false),
+    /** With exactly one receiver, send DATA unicast to it (udp-sender does; --nopointopoint). */
+    pointToPoint: z.boolean().default(true),
     blockSize: z.number().int().min(64).max(MAX_BLOCK_SIZE).refine((b) => b % 4 === 0, 'must be a multiple of 4').default(MAX_BLOCK_SIZE),
     sliceBlocks: z
       .object({

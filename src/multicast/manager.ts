@@ -22,6 +22,8 @@ export interface PushOptions {
   interface?: string;
   duplex?: Duplex;
   maxBitrate?: number | null;
+  /** With one receiver, send to it unicast (default: multicast.pointToPoint). */
+  pointToPoint?: boolean;
   /** Adapt the rate to loss below maxBitrate (default: multicast.autoRate). */
   autoRate?: boolean;
   /** Start with this many once maxWait (seconds) passed; default: the whole target. */
@@ -123,6 +125,7 @@ export class PushManager {
         startTimeoutMs: startTimeout === null ? null : startTimeout * 1000,
         dropAfterMs: (o.dropAfter ?? mc.dropAfter) * 1000,
         helloIntervalMs: mc.helloInterval * 1000,
+        pointToPoint: o.pointToPoint ?? mc.pointToPoint,
         sliceBlocks: mc.sliceBlocks,
       },
       { ip: iface.ip, broadcast: iface.broadcast, portBase, ttl: o.ttl ?? mc.ttl },

@@ -26,6 +26,11 @@ export class SenderCore {
   private srtt = 10;
   private lastNow: number;
   private readonly pacer: Pacer;
+  /**
+   * Where DATA and REQACK go: the group, or the only receiver (point-to-point: a switch
+   * without IGMP snooping would flood the group to every port). Fixed at the start.
+   */
+  dataTo: 'group' | { ip: string; port: number } = 'group';
   /** True when data is ready to go and only the caller's budget held it back. */
   wantsToSend = false;
   result: { ok: boolean; reason: string | null } | null = null;
@@ -172,6 +177,8 @@ export class SenderCore {
 
   private start(out: SenderAction[]): void {
     this.phase = 'transfer';
+    const live = this.live();
+    if (this.opts.pointToPoint && live.length === 1) this.dataTo = { ip: live[0]!.ip, port: live[0]!.port };
     this.emit(out, { kind: 'started', receivers: this.live().length });
   }
 
@@ -313,7 +320,7 @@ export class SenderCore {
       budget -= blocks.length;
       if (blocks.length > 0) out.push({ type: 'blocks', slice: s.index, blocks });
       if (s.resend.size > 0 || !s.firstPassDone) return; // out of budget or tokens
-      out.push({ type: 'send', to: 'group', message: { op: 'reqack', slice: s.index, bytes: s.bytes, round: s.round, readySet: s.readySet.slice() } });
+      out.push({ type: 'send', to: this.dataTo, message: { op: 'reqack', slice: s.index, bytes: s.bytes, round: s.round, readySet: s.readySet.slice() } });
       s.reqackAt = now;
     }
   }

@@ -24,6 +24,8 @@ export interface SenderOptions {
   /** A receiver that answers no REQACK for this long is dropped; the others go on. */
   dropAfterMs: number;
   helloIntervalMs: number;
+  /** With exactly one receiver at the start, send DATA and REQACK unicast to it (udp-sender's default). */
+  pointToPoint: boolean;
   sliceBlocks: { start: number; min: number; max: number };
 }
 

@@ -35,8 +35,12 @@ export class UdpcastSender {
   readonly core: SenderCore;
   private main!: Socket;
   private bcast: Socket | null = null;
-  /** Bound to the same ip:P+1 and connected to group:P, so DATA skips the per-send address lookup. */
+  /**
+   * Bound to the same ip:P+1 and connected, at the start, to group:P (or to the only
+   * receiver), so DATA skips the per-send address lookup.
+   */
   private data!: Socket;
+  private dataReady = false;
   private reader!: ImageReader;
   private readonly slices = new Map<number, { data: Buffer; headers: Buffer }>();
   private outstanding = 0;
@@ -63,21 +67,17 @@ export class UdpcastSender {
   async start(): Promise<void> {
     this.reader = await ImageReader.open(this.imagePath, this.opts.sliceBlocks.max * this.opts.blockSize);
     this.main = await bindSocket(this.net.ip, this.net.portBase + 1, true);
-    this.data = await bindSocket(this.net.ip, this.net.portBase + 1, true);
-    await new Promise<void>((r, j) => {
-      this.data.once('error', j);
-      this.data.connect(this.net.portBase, this.opts.group, () => {
-        this.data.off('error', j);
-        r();
-      });
-    });
-    this.data.setMulticastTTL(this.net.ttl);
-    this.data.setMulticastInterface(this.net.ip);
-    this.data.setMulticastLoopback(false);
     this.main.setBroadcast(true);
     this.main.setMulticastTTL(this.net.ttl);
     this.main.setMulticastInterface(this.net.ip);
     this.main.setMulticastLoopback(false);
+    this.data = await bindSocket(this.net.ip, this.net.portBase + 1, true);
+    // Both sockets share ip:P+1 (SO_REUSEADDR); the kernel may hand a receiver's datagram
+    // to either, so both listen.
+    this.data.on('message', (m, rinfo) => this.onMessage(m, rinfo.address, rinfo.port));
+    this.data.setMulticastTTL(this.net.ttl);
+    this.data.setMulticastInterface(this.net.ip);
+    this.data.setMulticastLoopback(false);
     // The default send buffer is kept on purpose: datagrams waiting in the interface's
     // queue count against it, so a full link pushes back on the sender (the socket stops
     // taking datagrams) before a shaper or switch queue drops them.
@@ -123,6 +123,7 @@ export class UdpcastSender {
     this.timer = null;
     this.immediate = false;
     if (this.closed) return;
+    if (this.core.started && !this.dataReady) return; // connect() pending; its callback reschedules
     this.perform(this.core.poll(this.clock(), Math.max(0, HIGH_WATER - this.outstanding)));
     this.schedule(false);
   };
@@ -167,6 +168,7 @@ export class UdpcastSender {
           this.reader.release(a.slice);
           break;
         case 'event':
+          if (a.event.kind === 'started') this.connectData();
           this.deps.onEvent?.(a.event);
           if (a.event.kind === 'finished') void this.close(a.event);
           break;
@@ -184,6 +186,15 @@ export class UdpcastSender {
       this.outstanding--;
       if (err) this.deps.log.debug({ err: err.message, to: ip }, 'udpcast: send failed');
       if (this.core.wantsToSend && this.outstanding < LOW_WATER) this.schedule(true);
+    });
+  }
+
+  private connectData(): void {
+    const to = this.core.dataTo;
+    const [ip, port] = to === 'group' ? [this.opts.group, this.net.portBase] : [to.ip, to.port];
+    this.data.connect(port, ip, () => {
+      this.dataReady = true;
+      this.schedule(true);
     });
   }
 

@@ -140,6 +140,19 @@ describe('SenderCore (fake clock)', () => {
     expect(sim.core.progress()[1]!.state).toBe('done');
   });
 
+  it('goes point-to-point with exactly one receiver, multicast with more', () => {
+    for (const [n, expected] of [[1, { ip: '10.0.0.2', port: 9000 }], [2, 'group']] as const) {
+      const rs = ['2', '3'].slice(0, n).map((x) => new SimReceiver(`10.0.0.${x}`));
+      const sim = new Sim(options({ imageSize: 5000, pointToPoint: true }), rs);
+      rs.forEach((r) => sim.connect(r));
+      sim.apply(sim.core.poll(0));
+      sim.apply(sim.core.poll(1));
+      expect(sim.core.dataTo).toEqual(expected);
+      const reqack = sim.sent.find((a) => a.type === 'send' && a.message.op === 'reqack');
+      expect(reqack?.type === 'send' && reqack.to).toEqual(expected);
+    }
+  });
+
   it('drops a receiver that sends DISCONNECT mid-push', () => {
     const rs = [new SimReceiver('10.0.0.2'), new SimReceiver('10.0.0.3')];
     const sim = new Sim(options({ imageSize: 500_000 }), rs);

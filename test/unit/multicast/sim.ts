@@ -50,6 +50,7 @@ export function options(over: Partial<SenderOptions> = {}): SenderOptions {
     startTimeoutMs: null,
     dropAfterMs: 2000,
     helloIntervalMs: 1000,
+    pointToPoint: false,
     sliceBlocks: { ...DEFAULT_SLICE_BLOCKS, start: 8 },
     ...over,
   };
