@@ -21,7 +21,7 @@ function addProfiles(s: LabSession, kernel: string, initrd: string): void {
   s.cli('profile', 'add', 'discovery', ...common, '--args', `${GUEST_ARGS} rbprofile=discovery`);
 }
 
-describe('rackboot boots two registered guests and one unregistered at once (flat layout)', () => {
+describe('rackboot boots two registered guests and one unregistered at once (flat layout), then the registered-from-discovered one', () => {
   const N1 = { mac: '52:54:00:e2:00:01', ip: '10.79.2.11', hostname: 'e2e-n1', nodeId: 1 };
   const N2 = { mac: '52:54:00:e2:00:02', ip: '10.79.2.12', hostname: 'e2e-n2', nodeId: 7 };
   const UNKNOWN_MAC = '52:54:00:e2:00:99';
@@ -29,7 +29,7 @@ describe('rackboot boots two registered guests and one unregistered at once (fla
   let ok = false;
 
   beforeAll(async () => {
-    s = await LabSession.open({ tag: 'rbtea', subnet: '10.79.2', guests: 3, httpPort: HTTP_PORT, defaultProfile: 'discovery', ipxeScript: false });
+    s = await LabSession.open({ tag: 'rbtea', subnet: '10.79.2', guests: 4, httpPort: HTTP_PORT, defaultProfile: 'discovery', ipxeScript: false });
     addProfiles(s, 'images/vmlinuz', 'images/initrd.gz');
     for (const n of [N1, N2]) {
       s.cli('node', 'add', '--mac', n.mac, '--hostname', n.hostname, '--ip', n.ip, '--node-id', String(n.nodeId), '--profile', 'diskless');
@@ -42,7 +42,7 @@ describe('rackboot boots two registered guests and one unregistered at once (fla
     await s?.close(ok);
   });
 
-  it('each registered guest boots with its own node_id and fixed address and reports up; the unknown one is discovered and boots the default profile', async () => {
+  it('each registered guest boots with its own node_id and fixed address and reports up; the unknown one is discovered, boots the default profile, and boots as a node once added --from-discovered', async () => {
     const session = s!;
     const g1 = session.boot({ name: 'n1', mac: N1.mac });
     const g2 = session.boot({ name: 'n2', mac: N2.mac });
@@ -66,6 +66,16 @@ describe('rackboot boots two registered guests and one unregistered at once (fla
     const found = listDiscovered(session.files.configFile).find((d) => d.mac === UNKNOWN_MAC);
     expect(found, 'the unknown MAC should be listed by rackboot node discovered').toMatchObject({ mac: UNKNOWN_MAC, arch: 0 });
     expect(session.cli('node', 'list', '--json')).not.toContain(UNKNOWN_MAC);
+
+    // The admin registers it from the discovered list with one command; its next boot is
+    // a registered one, with no restart of rackboot.
+    const N3 = { mac: UNKNOWN_MAC, ip: '10.79.2.13', hostname: 'e2e-n3', nodeId: 3 };
+    session.cli('node', 'add', '--from-discovered', UNKNOWN_MAC, '--hostname', N3.hostname, '--ip', N3.ip, '--node-id', String(N3.nodeId), '--profile', 'diskless');
+    const g4 = session.boot({ name: 'n3-registered', mac: UNKNOWN_MAC });
+    const serial4 = await bootToPoweroff(g4);
+    expectRegisteredBoot(serial4, N3, g4);
+    expect(serial4).toMatch(/rackboot-e2e: cmdline=.*rbprofile=diskless.*node_id=3\b/);
+    expectStagesInOrder(showNode(session.files.configFile, N3.hostname), BIOS_STAGES);
     ok = true;
   });
 });
