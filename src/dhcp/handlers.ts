@@ -8,6 +8,12 @@ import { stop, type Exchange, type Handler, type HandlerEnv } from './exchange.j
 import { leaseHandler } from './lease-handler.js';
 import { selectSubnet } from './subnets.js';
 
+/** Leases and inventory are keyed by Ethernet MACs: other hardware types are not for us. */
+export const ethernetHandler: Handler = (x) => {
+  const p = x.req.packet;
+  return p.htype === 1 && p.hlen === 6 ? true : stop(x, 'not_ethernet');
+};
+
 /** Subnet by giaddr, ciaddr or the provisioning interface (RFC 2131 §4.3.1). */
 export const subnetHandler: Handler = (x, env) => {
   const p = x.req.packet;
@@ -100,6 +106,6 @@ export const recordHandler: Handler = (x, env) => {
   return true;
 };
 
-export const fullChain: Handler[] = [subnetHandler, identifyHandler, leaseHandler, optionsHandler, bootHandler, relayInfoHandler, recordHandler];
+export const fullChain: Handler[] = [ethernetHandler, subnetHandler, identifyHandler, leaseHandler, optionsHandler, bootHandler, relayInfoHandler, recordHandler];
 
 export { read };

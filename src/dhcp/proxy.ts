@@ -6,7 +6,7 @@ import { decodePxeVendorOptions } from '../wire/dhcp/pxe.js';
 import { bootInfo } from './boot.js';
 import { isBootFirmware } from './client.js';
 import { replySkeleton, stop, type Exchange, type Handler, type HandlerEnv } from './exchange.js';
-import { recordDiscovered, relayInfoHandler } from './handlers.js';
+import { ethernetHandler, recordDiscovered, relayInfoHandler } from './handlers.js';
 
 /**
  * proxyDHCP (PXE spec 2.1 §2.2.4–2.2.5). On 67 we answer only DISCOVERs from firmware, with
@@ -58,4 +58,4 @@ function bootServerAck(x: Exchange, env: HandlerEnv): true {
   return true;
 }
 
-export const proxyChain: Handler[] = [proxyHandler, relayInfoHandler];
+export const proxyChain: Handler[] = [ethernetHandler, proxyHandler, relayInfoHandler];

@@ -258,6 +258,12 @@ describe('unknown MACs and discovery', () => {
     expect(h.full(request(T.DISCOVER, N1.mac)).outcome).toBe('offer');
   });
 
+  it('non-Ethernet chaddr (hlen 0, e.g. iPXE on InfiniBand) is not served: leases are keyed by MAC', () => {
+    const { h } = setup();
+    expect(h.full(request(T.DISCOVER, A, [pxe], { hlen: 0 })).outcome).toBe('not_ethernet');
+    expect(h.proxy(request(T.DISCOVER, A, [pxe], { htype: 32, hlen: 0 })).outcome).toBe('not_ethernet');
+  });
+
   it('relayed requests pick the subnet of giaddr; no subnet → silent', () => {
     const rack2 = { network: '10.2.0.0/24', pools: [{ start: '10.2.0.50', end: '10.2.0.60' }] };
     const { h } = setup({ subnets: [subnet, rack2] });
