@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { stmt } from './statements.js';
 import type { Cluster, NodeIdPolicy } from '../inventory/types.js';
 
 interface ClusterRow {
@@ -25,27 +26,25 @@ export class ClusterRepo {
   constructor(private readonly db: Database) {}
 
   byName(name: string): Cluster | undefined {
-    const r = this.db.prepare('SELECT * FROM clusters WHERE name = ?').get(name) as ClusterRow | undefined;
+    const r = stmt(this.db, 'SELECT * FROM clusters WHERE name = ?').get(name) as ClusterRow | undefined;
     return r && toCluster(r);
   }
   list(): Cluster[] {
-    return (this.db.prepare('SELECT * FROM clusters ORDER BY name').all() as ClusterRow[]).map(toCluster);
+    return (stmt(this.db, 'SELECT * FROM clusters ORDER BY name').all() as ClusterRow[]).map(toCluster);
   }
   insert(c: ClusterRecord): number {
-    const info = this.db
-      .prepare('INSERT INTO clusters (name, session_id, nbmin, iface, node_id_policy) VALUES (@name, @sessionId, @nbmin, @iface, @nodeIdPolicy)')
+    const info = stmt(this.db, 'INSERT INTO clusters (name, session_id, nbmin, iface, node_id_policy) VALUES (@name, @sessionId, @nbmin, @iface, @nodeIdPolicy)')
       .run(c);
     return Number(info.lastInsertRowid);
   }
   update(id: number, c: ClusterRecord): void {
-    this.db
-      .prepare('UPDATE clusters SET name=@name, session_id=@sessionId, nbmin=@nbmin, iface=@iface, node_id_policy=@nodeIdPolicy WHERE id=@id')
+    stmt(this.db, 'UPDATE clusters SET name=@name, session_id=@sessionId, nbmin=@nbmin, iface=@iface, node_id_policy=@nodeIdPolicy WHERE id=@id')
       .run({ ...c, id });
   }
   remove(id: number): void {
-    this.db.prepare('DELETE FROM clusters WHERE id = ?').run(id);
+    stmt(this.db, 'DELETE FROM clusters WHERE id = ?').run(id);
   }
   nodeCount(id: number): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM nodes WHERE cluster_id = ?').get(id) as { n: number }).n;
+    return (stmt(this.db, 'SELECT count(*) AS n FROM nodes WHERE cluster_id = ?').get(id) as { n: number }).n;
   }
 }

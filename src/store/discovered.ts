@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { stmt } from './statements.js';
 import type { DiscoveredMachine } from '../inventory/types.js';
 
 interface DiscoveredRow {
@@ -31,8 +32,7 @@ export class DiscoveredRepo {
   constructor(private readonly db: Database) {}
 
   upsert(d: Omit<DiscoveredMachine, 'firstSeen' | 'lastSeen' | 'seenCount'>, at: string): void {
-    this.db
-      .prepare(
+    stmt(this.db, 
         `INSERT INTO discovered (mac, arch, uuid, vendor_class, giaddr, circuit_id, remote_id, first_seen, last_seen)
          VALUES (@mac, @arch, @uuid, @vendorClass, @giaddr, @circuitId, @remoteId, @at, @at)
          ON CONFLICT (mac) DO UPDATE SET arch = excluded.arch, uuid = excluded.uuid, vendor_class = excluded.vendor_class,
@@ -42,13 +42,13 @@ export class DiscoveredRepo {
       .run({ ...d, at });
   }
   byMac(mac: string): DiscoveredMachine | undefined {
-    const r = this.db.prepare('SELECT * FROM discovered WHERE mac = ?').get(mac) as DiscoveredRow | undefined;
+    const r = stmt(this.db, 'SELECT * FROM discovered WHERE mac = ?').get(mac) as DiscoveredRow | undefined;
     return r && toDiscovered(r);
   }
   list(): DiscoveredMachine[] {
-    return (this.db.prepare('SELECT * FROM discovered ORDER BY last_seen DESC').all() as DiscoveredRow[]).map(toDiscovered);
+    return (stmt(this.db, 'SELECT * FROM discovered ORDER BY last_seen DESC').all() as DiscoveredRow[]).map(toDiscovered);
   }
   remove(mac: string): void {
-    this.db.prepare('DELETE FROM discovered WHERE mac = ?').run(mac);
+    stmt(this.db, 'DELETE FROM discovered WHERE mac = ?').run(mac);
   }
 }

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { stmt } from './statements.js';
 import type { BootEvent, BootStage } from '../inventory/types.js';
 
 /** Boot events: one row per stage a node reached, and the node's last stage. */
@@ -7,14 +8,13 @@ export class EventRepo {
 
   record(nodeRowId: number, stage: BootStage, at: string, detail: string | null): void {
     this.db.transaction(() => {
-      this.db.prepare('INSERT INTO boot_events (node_id, stage, at, detail) VALUES (?, ?, ?, ?)').run(nodeRowId, stage, at, detail);
-      this.db.prepare('UPDATE nodes SET last_stage = ?, last_stage_at = ? WHERE id = ?').run(stage, at, nodeRowId);
+      stmt(this.db, 'INSERT INTO boot_events (node_id, stage, at, detail) VALUES (?, ?, ?, ?)').run(nodeRowId, stage, at, detail);
+      stmt(this.db, 'UPDATE nodes SET last_stage = ?, last_stage_at = ? WHERE id = ?').run(stage, at, nodeRowId);
     })();
   }
 
   forNode(nodeRowId: number, limit = 500): BootEvent[] {
-    const rows = this.db
-      .prepare('SELECT id, node_id, stage, at, detail FROM boot_events WHERE node_id = ? ORDER BY id DESC LIMIT ?')
+    const rows = stmt(this.db, 'SELECT id, node_id, stage, at, detail FROM boot_events WHERE node_id = ? ORDER BY id DESC LIMIT ?')
       .all(nodeRowId, limit) as { id: number; node_id: number; stage: BootStage; at: string; detail: string | null }[];
     return rows.reverse().map((r) => ({ id: r.id, nodeId: r.node_id, stage: r.stage, at: r.at, detail: r.detail }));
   }

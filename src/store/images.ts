@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { stmt } from './statements.js';
 import type { Image, ImageKind } from '../inventory/types.js';
 
 interface ImageRow {
@@ -17,19 +18,18 @@ export class ImageRepo {
   constructor(private readonly db: Database) {}
 
   byName(name: string): Image | undefined {
-    const r = this.db.prepare('SELECT * FROM images WHERE name = ?').get(name) as ImageRow | undefined;
+    const r = stmt(this.db, 'SELECT * FROM images WHERE name = ?').get(name) as ImageRow | undefined;
     return r && toImage(r);
   }
   list(): Image[] {
-    return (this.db.prepare('SELECT * FROM images ORDER BY kind, name').all() as ImageRow[]).map(toImage);
+    return (stmt(this.db, 'SELECT * FROM images ORDER BY kind, name').all() as ImageRow[]).map(toImage);
   }
   insert(i: Omit<Image, 'id'>): number {
-    const info = this.db
-      .prepare('INSERT INTO images (name, path, size, sha256, kind, added_at) VALUES (@name, @path, @size, @sha256, @kind, @addedAt)')
+    const info = stmt(this.db, 'INSERT INTO images (name, path, size, sha256, kind, added_at) VALUES (@name, @path, @size, @sha256, @kind, @addedAt)')
       .run(i);
     return Number(info.lastInsertRowid);
   }
   remove(id: number): void {
-    this.db.prepare('DELETE FROM images WHERE id = ?').run(id);
+    stmt(this.db, 'DELETE FROM images WHERE id = ?').run(id);
   }
 }

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { stmt } from './statements.js';
 import type { BootStage, Node } from '../inventory/types.js';
 
 interface NodeRow {
@@ -64,19 +65,19 @@ export class NodeRepo {
   constructor(private readonly db: Database) {}
 
   byMac(mac: string): Node | undefined {
-    const r = this.db.prepare(`${SELECT} WHERE n.mac = ?`).get(mac) as NodeRow | undefined;
+    const r = stmt(this.db, `${SELECT} WHERE n.mac = ?`).get(mac) as NodeRow | undefined;
     return r && toNode(r);
   }
   byHostname(hostname: string): Node | undefined {
-    const r = this.db.prepare(`${SELECT} WHERE n.hostname = ?`).get(hostname) as NodeRow | undefined;
+    const r = stmt(this.db, `${SELECT} WHERE n.hostname = ?`).get(hostname) as NodeRow | undefined;
     return r && toNode(r);
   }
   byIp(ip: string): Node | undefined {
-    const r = this.db.prepare(`${SELECT} WHERE n.ip = ?`).get(ip) as NodeRow | undefined;
+    const r = stmt(this.db, `${SELECT} WHERE n.ip = ?`).get(ip) as NodeRow | undefined;
     return r && toNode(r);
   }
   byRowId(id: number): Node | undefined {
-    const r = this.db.prepare(`${SELECT} WHERE n.id = ?`).get(id) as NodeRow | undefined;
+    const r = stmt(this.db, `${SELECT} WHERE n.id = ?`).get(id) as NodeRow | undefined;
     return r && toNode(r);
   }
 
@@ -87,20 +88,18 @@ export class NodeRepo {
     if (f.rack !== undefined) (where.push('n.rack = ?'), args.push(f.rack));
     if (f.stage !== undefined) (where.push('n.last_stage = ?'), args.push(f.stage));
     const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY c.name, n.node_id, n.hostname`;
-    return (this.db.prepare(sql).all(...args) as NodeRow[]).map(toNode);
+    return (stmt(this.db, sql).all(...args) as NodeRow[]).map(toNode);
   }
 
   /** node_ids in use in a cluster (null = nodes outside any cluster). */
   usedNodeIds(clusterId: number | null, exceptRowId = -1): Set<number> {
-    const rows = this.db
-      .prepare('SELECT node_id FROM nodes WHERE ifnull(cluster_id, 0) = ? AND node_id IS NOT NULL AND id <> ?')
+    const rows = stmt(this.db, 'SELECT node_id FROM nodes WHERE ifnull(cluster_id, 0) = ? AND node_id IS NOT NULL AND id <> ?')
       .all(clusterId ?? 0, exceptRowId) as { node_id: number }[];
     return new Set(rows.map((r) => r.node_id));
   }
 
   insert(rec: NodeRecord, createdAt: string): number {
-    const info = this.db
-      .prepare(
+    const info = stmt(this.db, 
         `INSERT INTO nodes (mac, hostname, ip, node_id, cluster_id, rack, profile_id, extra_args, domain, root_path, dhcp_options, created_at)
          VALUES (@mac, @hostname, @ip, @nodeId, @clusterId, @rack, @profileId, @extraArgs, @domain, @rootPath, @dhcpOptions, @createdAt)`,
       )
@@ -109,8 +108,7 @@ export class NodeRepo {
   }
 
   update(id: number, rec: NodeRecord): void {
-    this.db
-      .prepare(
+    stmt(this.db, 
         `UPDATE nodes SET mac=@mac, hostname=@hostname, ip=@ip, node_id=@nodeId, cluster_id=@clusterId, rack=@rack,
          profile_id=@profileId, extra_args=@extraArgs, domain=@domain, root_path=@rootPath, dhcp_options=@dhcpOptions WHERE id=@id`,
       )
@@ -118,6 +116,6 @@ export class NodeRepo {
   }
 
   remove(id: number): void {
-    this.db.prepare('DELETE FROM nodes WHERE id = ?').run(id);
+    stmt(this.db, 'DELETE FROM nodes WHERE id = ?').run(id);
   }
 }

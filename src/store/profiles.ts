@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { stmt } from './statements.js';
 import type { Profile, ProfileLabel } from '../inventory/types.js';
 
 interface ProfileRow {
@@ -37,22 +38,22 @@ export class ProfileRepo {
 
   private withLabels(r: ProfileRow): Profile {
     const labels = (
-      this.db.prepare('SELECT name, menu_label, localboot, kernel, initrds, args FROM profile_labels WHERE profile_id = ? ORDER BY position').all(r.id) as LabelRow[]
+      stmt(this.db, 'SELECT name, menu_label, localboot, kernel, initrds, args FROM profile_labels WHERE profile_id = ? ORDER BY position').all(r.id) as LabelRow[]
     ).map(toLabel);
     return { id: r.id, name: r.name, template: r.template, prompt: r.prompt, timeout: r.timeout, display: r.display, f1: r.f1, defaultLabel: r.default_label, labels };
   }
 
   byName(name: string): Profile | undefined {
-    const r = this.db.prepare('SELECT * FROM profiles WHERE name = ?').get(name) as ProfileRow | undefined;
+    const r = stmt(this.db, 'SELECT * FROM profiles WHERE name = ?').get(name) as ProfileRow | undefined;
     return r && this.withLabels(r);
   }
   list(): Profile[] {
-    return (this.db.prepare('SELECT * FROM profiles ORDER BY name').all() as ProfileRow[]).map((r) => this.withLabels(r));
+    return (stmt(this.db, 'SELECT * FROM profiles ORDER BY name').all() as ProfileRow[]).map((r) => this.withLabels(r));
   }
 
   private writeLabels(profileId: number, labels: ProfileLabel[]): void {
-    this.db.prepare('DELETE FROM profile_labels WHERE profile_id = ?').run(profileId);
-    const ins = this.db.prepare(
+    stmt(this.db, 'DELETE FROM profile_labels WHERE profile_id = ?').run(profileId);
+    const ins = stmt(this.db, 
       'INSERT INTO profile_labels (profile_id, position, name, menu_label, localboot, kernel, initrds, args) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     labels.forEach((l, i) => ins.run(profileId, i, l.name, l.menuLabel, l.localboot, l.kernel, JSON.stringify(l.initrds), l.args));
@@ -60,8 +61,7 @@ export class ProfileRepo {
 
   insert(p: ProfileRecord): number {
     return this.db.transaction(() => {
-      const info = this.db
-        .prepare('INSERT INTO profiles (name, template, prompt, timeout, display, f1, default_label) VALUES (@name, @template, @prompt, @timeout, @display, @f1, @defaultLabel)')
+      const info = stmt(this.db, 'INSERT INTO profiles (name, template, prompt, timeout, display, f1, default_label) VALUES (@name, @template, @prompt, @timeout, @display, @f1, @defaultLabel)')
         .run(p);
       const id = Number(info.lastInsertRowid);
       this.writeLabels(id, p.labels);
@@ -70,16 +70,15 @@ export class ProfileRepo {
   }
   update(id: number, p: ProfileRecord): void {
     this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE profiles SET name=@name, template=@template, prompt=@prompt, timeout=@timeout, display=@display, f1=@f1, default_label=@defaultLabel WHERE id=@id')
+      stmt(this.db, 'UPDATE profiles SET name=@name, template=@template, prompt=@prompt, timeout=@timeout, display=@display, f1=@f1, default_label=@defaultLabel WHERE id=@id')
         .run({ ...p, id });
       this.writeLabels(id, p.labels);
     })();
   }
   remove(id: number): void {
-    this.db.prepare('DELETE FROM profiles WHERE id = ?').run(id);
+    stmt(this.db, 'DELETE FROM profiles WHERE id = ?').run(id);
   }
   nodeCount(id: number): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM nodes WHERE profile_id = ?').get(id) as { n: number }).n;
+    return (stmt(this.db, 'SELECT count(*) AS n FROM nodes WHERE profile_id = ?').get(id) as { n: number }).n;
   }
 }
