@@ -34,6 +34,11 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/** Poll until `cond` holds (up to 3 s): the end of a transfer is reported asynchronously. */
+async function waitFor(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
 const rrq = { op: 'rrq' as const, filename: 'f', mode: 'octet', options: [] };
 
 describe('caps on concurrent transfers', () => {
@@ -50,7 +55,7 @@ describe('caps on concurrent transfers', () => {
     const refused = (await metrics.tftpTransfers.get()).values.find((v) => v.labels.outcome === 'refused')?.value;
     expect(refused).toBe(1);
     c[0]!.send({ op: 'error', code: 0, message: 'bye' }, first!.port);
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => server.active === 1);
     expect(server.active).toBe(1);
     c[2]!.send(rrq, server.port);
     expect((await c[2]!.next())?.packet).toMatchObject({ op: 'data', block: 1 });
@@ -58,7 +63,7 @@ describe('caps on concurrent transfers', () => {
   });
 
   it('a retransmitted RRQ does not start a second transfer; a dead client is cleaned up after the retries', async () => {
-    await new Promise((r) => setTimeout(r, 2000)); // transfers left open above time out
+    await waitFor(() => server.active === 0); // transfers left open above time out (400 ms × 3)
     expect(server.active).toBe(0);
     const c = await RawClient.open();
     c.send(rrq, server.port);
@@ -68,7 +73,7 @@ describe('caps on concurrent transfers', () => {
     // No ACK: DATA 1 is resent twice (retries: 2), then the transfer is abandoned.
     const resends = [await c.next(1000), await c.next(1000)]; // at 400 and 800 ms
     expect(resends.map((r) => r?.packet)).toMatchObject([{ op: 'data', block: 1 }, { op: 'data', block: 1 }]);
-    await new Promise((r) => setTimeout(r, 600)); // the third timeout, at 1200 ms, ends it
+    await waitFor(() => server.active === 0); // the third timeout, at 1200 ms, ends it
     expect(server.active).toBe(0);
     expect(await c.next(200)).toBeUndefined();
     const timeouts = (await metrics.tftpTransfers.get()).values.find((v) => v.labels.outcome === 'timeout')?.value;
