@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BenchLab, rusage, sh } from './lab.js';
+import { BenchLab, rusage, sh, type Run } from './lab.js';
 
 /**
  * Multicast push benchmark: rackboot's sender vs the stock udp-sender (same run, same
@@ -25,7 +25,7 @@ function arg(name: string, dflt: string): string {
 }
 
 const imageMB = Number(arg('image-mb', '512'));
-const ns = arg('n', '1,4,16').split(',').map(Number);
+const ns = arg('n', '1,4,16') === 'none' ? [] : arg('n', '1,4,16').split(',').map(Number);
 const lossN = Number(arg('loss-n', '8'));
 const lossRuns = Number(arg('loss-runs', '20'));
 const lossMB = Number(arg('loss-mb', '128'));
@@ -47,6 +47,19 @@ interface Figure {
   note: string;
 }
 
+/**
+ * Exit codes of the receivers once the sender is gone; a stock udp-receiver that was
+ * dropped waits forever, so stragglers are killed after 10 s and count as failed (null).
+ */
+async function settle(receivers: Run[]): Promise<(number | null)[]> {
+  const deadline = setTimeout(() => {
+    for (const r of receivers) if (r.child.exitCode === null) r.child.kill('SIGKILL');
+  }, 10_000);
+  const codes = await Promise.all(receivers.map((r) => r.exit));
+  clearTimeout(deadline);
+  return codes.map((c, i) => (receivers[i]!.child.signalCode ? null : c));
+}
+
 async function rackboot(lab: BenchLab, n: number, image: string, size: number): Promise<Figure & { done: number; dropped: number }> {
   const receivers = Array.from({ length: n }, (_, k) => lab.run(k + 1, 'udp-receiver', ['--file', '/dev/null', '--nokbd', '--interface', lab.iface(k + 1)]));
   await new Promise((r) => setTimeout(r, 300));
@@ -54,20 +67,21 @@ async function rackboot(lab: BenchLab, n: number, image: string, size: number): 
   const targets = Array.from({ length: n }, (_, k) => lab.ip(k + 1)).join(',');
   const push = lab.run(0, '/usr/bin/time', ['-f', 'RUSAGE %M %U %S', process.execPath, BIN, '--db', db, 'push', image, '--to', targets, '--interface', lab.iface(0), '--json', '--max-wait', '30', '--drop-after', '10', ...rbArgs]);
   await push.exit;
-  await Promise.all(receivers.map((r) => r.exit));
+  await settle(receivers);
   const out = push.out();
   const json = JSON.parse(out.slice(out.indexOf('{'), out.lastIndexOf('}') + 1)) as {
     startedAt: string;
     finishedAt: string;
     bytesSent: number;
-    receivers: { state: string }[];
+    receivers: { state: string; ip: string; detail: string | null }[];
   };
   const seconds = (Date.parse(json.finishedAt) - Date.parse(json.startedAt)) / 1000;
   const ru = rusage(out);
   const done = json.receivers.filter((r) => r.state === 'done').length;
   const dropped = json.receivers.filter((r) => r.state === 'dropped').length;
   const rexmit = ((json.bytesSent - size) / size) * 100;
-  return { mibPerReceiver: size / MiB / seconds, rssMB: ru?.rssMB ?? null, cpuS: ru?.cpuS ?? null, note: `${done}/${n} done, re-sent ${rexmit.toFixed(1)}%`, done, dropped };
+  const why = json.receivers.filter((r) => r.state !== 'done').map((r) => `${r.ip} ${r.state}: ${r.detail ?? ''}`);
+  return { mibPerReceiver: size / MiB / seconds, rssMB: ru?.rssMB ?? null, cpuS: ru?.cpuS ?? null, note: `${done}/${n} done, re-sent ${rexmit.toFixed(1)}%${why.length ? ` (${why.join('; ')})` : ''}`, done, dropped };
 }
 
 async function stock(lab: BenchLab, n: number, image: string, size: number): Promise<Figure & { failed: number }> {
@@ -75,7 +89,7 @@ async function stock(lab: BenchLab, n: number, image: string, size: number): Pro
   await new Promise((r) => setTimeout(r, 300));
   const sender = lab.run(0, '/usr/bin/time', ['-f', 'RUSAGE %M %U %S', 'udp-sender', '--file', image, '--nokbd', '--interface', lab.iface(0), '--min-receivers', String(n), '--max-wait', '30'], ['Starting transfer', 'Transfer complete']);
   await sender.exit;
-  const codes = await Promise.all(receivers.map((r) => r.exit));
+  const codes = await settle(receivers);
   const start = sender.marks.get('Starting transfer');
   const end = sender.marks.get('Transfer complete');
   const seconds = start !== undefined && end !== undefined ? (end - start) / 1000 : Number.NaN;

@@ -74,6 +74,8 @@ export const multicastConfigSchema = z
       .prefault({}),
     /** Seconds without any answer after which a receiver is dropped (the others go on). */
     dropAfter: z.number().min(0.1).default(10),
+    /** Seconds to wait after the last join before the first slice (receivers join the group). */
+    settle: z.number().min(0).default(1),
     /** Seconds between HELLOs while receivers join (udp-sender: 1 s). */
     helloInterval: z.number().min(0.05).default(1),
   })

@@ -125,6 +125,7 @@ export class PushManager {
         startTimeoutMs: startTimeout === null ? null : startTimeout * 1000,
         dropAfterMs: (o.dropAfter ?? mc.dropAfter) * 1000,
         helloIntervalMs: mc.helloInterval * 1000,
+        settleMs: mc.settle * 1000,
         pointToPoint: o.pointToPoint ?? mc.pointToPoint,
         sliceBlocks: mc.sliceBlocks,
       },

@@ -25,6 +25,7 @@ export class SenderCore {
   private nextHello: number;
   private srtt = 10;
   private lastNow: number;
+  private lastJoinAt: number;
   private readonly pacer: Pacer;
   /**
    * Where DATA and REQACK go: the group, or the only receiver (point-to-point: a switch
@@ -42,6 +43,7 @@ export class SenderCore {
     this.sliceBlocks = opts.sliceBlocks.start;
     this.nextHello = openedAt;
     this.lastNow = openedAt;
+    this.lastJoinAt = openedAt;
     this.pacer = new Pacer(opts.maxBitrate, openedAt);
   }
 
@@ -110,7 +112,7 @@ export class SenderCore {
   nextWakeup(now: number): number {
     if (this.phase === 'finished') return Number.POSITIVE_INFINITY;
     if (this.phase === 'waiting') {
-      const t = [this.nextHello];
+      const t = [this.nextHello, this.lastJoinAt + this.opts.settleMs];
       if (this.opts.maxWaitMs !== null) t.push(this.openedAt + this.opts.maxWaitMs);
       if (this.opts.startTimeoutMs !== null) t.push(this.openedAt + this.opts.startTimeoutMs);
       return Math.max(now, Math.min(...t.filter((x) => x > now || x === this.nextHello)));
@@ -155,6 +157,7 @@ export class SenderCore {
     }
     const r: ReceiverProgress = { ip, port, client: this.receivers.size, state: 'joined', confirmed: 0, joinedAt: now, lastHeard: now, reason: null };
     this.receivers.set(ip, r);
+    this.lastJoinAt = now;
     reply(r.client);
     this.emit(out, { kind: 'joined', receiver: { ...r } });
   }
@@ -163,8 +166,9 @@ export class SenderCore {
     const o = this.opts;
     const joined = this.live().length;
     const waited = now - this.openedAt;
-    if (o.expected !== null && joined >= o.expected && joined > 0) return this.start(out);
-    if (o.maxWaitMs !== null && waited >= o.maxWaitMs && joined >= Math.max(1, o.minReceivers)) return this.start(out);
+    const settled = now - this.lastJoinAt >= o.settleMs;
+    if (settled && o.expected !== null && joined >= o.expected && joined > 0) return this.start(out);
+    if (settled && o.maxWaitMs !== null && waited >= o.maxWaitMs && joined >= Math.max(1, o.minReceivers)) return this.start(out);
     if (o.startTimeoutMs !== null && waited >= o.startTimeoutMs) {
       this.finish(false, `only ${joined} of the ${Math.max(1, o.minReceivers)} receivers needed joined within ${o.startTimeoutMs} ms`, out);
       return;

@@ -24,6 +24,12 @@ export interface SenderOptions {
   /** A receiver that answers no REQACK for this long is dropped; the others go on. */
   dropAfterMs: number;
   helloIntervalMs: number;
+  /**
+   * Start no sooner than this after the last join: a receiver that just got its
+   * CONNECT_REPLY is still joining the data group (and a snooping switch is still learning
+   * it); slice 0 sent before that is lost to it. udp-sender waits too.
+   */
+  settleMs: number;
   /** With exactly one receiver at the start, send DATA and REQACK unicast to it (udp-sender's default). */
   pointToPoint: boolean;
   sliceBlocks: { start: number; min: number; max: number };

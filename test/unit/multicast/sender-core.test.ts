@@ -56,6 +56,19 @@ describe('SenderCore (fake clock)', () => {
     expect(kinds(sim)).toContain('started');
   });
 
+  it('starts settleMs after the last join, so the late joiner is in the group for slice 0', () => {
+    const rs = [new SimReceiver('10.0.0.2'), new SimReceiver('10.0.0.3')];
+    const sim = new Sim(options({ expected: 2, maxWaitMs: null, settleMs: 1000 }), rs);
+    sim.connect(rs[0]!);
+    sim.now = 300;
+    sim.connect(rs[1]!);
+    sim.apply(sim.core.poll(1299));
+    expect(sim.core.started).toBe(false);
+    expect(sim.core.nextWakeup(1299)).toBe(1300);
+    sim.apply(sim.core.poll(1300));
+    expect(sim.core.started).toBe(true);
+  });
+
   it('starts with min receivers only after max wait', () => {
     const a = new SimReceiver('10.0.0.2');
     const sim = new Sim(options({ expected: 3, minReceivers: 1, maxWaitMs: 5000 }), [a]);

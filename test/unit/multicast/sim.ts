@@ -51,6 +51,7 @@ export function options(over: Partial<SenderOptions> = {}): SenderOptions {
     dropAfterMs: 2000,
     helloIntervalMs: 1000,
     pointToPoint: false,
+    settleMs: 0,
     sliceBlocks: { ...DEFAULT_SLICE_BLOCKS, start: 8 },
     ...over,
   };
