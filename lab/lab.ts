@@ -37,6 +37,17 @@ async function shutdown(reason: string, code: number): Promise<never> {
 
 async function main(): Promise<void> {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void shutdown(sig, 130));
+  // Output piped into `head` or a closed terminal must not kill the lab before it cleans up.
+  process.stdout.on('error', () => undefined);
+  // Last resort for any exit path that skipped shutdown(): synchronous, kills by pid what is
+  // left inside the lab's namespaces and deletes them.
+  process.on('exit', () => {
+    if (!stopping) destroyLabNet(TAG);
+  });
+  process.on('uncaughtException', (e) => {
+    say(`rackboot lab: ${e.stack ?? String(e)}`);
+    void shutdown('error', 1);
+  });
 
   say('rackboot lab: a private network with rackboot and one QEMU machine that PXE-boots from it.');
   checkPrerequisites({ root: true, tools: ['qemu-system-x86_64', 'ip'], files: ['pxelinux', 'ldlinux', 'busybox', 'pxeVirtioRom'] });
@@ -54,8 +65,11 @@ async function main(): Promise<void> {
   s.cli('node', 'add', '--mac', DEMO.mac, '--hostname', DEMO.hostname, '--ip', DEMO.ip, '--node-id', String(DEMO.nodeId), '--profile', 'diskless');
   say(`registered: rackboot node add --mac ${DEMO.mac} --hostname ${DEMO.hostname} --ip ${DEMO.ip} --node-id ${DEMO.nodeId} --profile diskless`);
 
-  await s.startServer();
-  say(`rackboot serve is running in ${s.net.serverNs} (config ${s.files.configFile}, log ${s.server!.logFile})`);
+  const server = await s.startServer();
+  say(`rackboot serve is running in ${s.net.serverNs} (config ${s.files.configFile}, log ${server.logFile}); it says:`);
+  for (const line of server.output().split('\n')) {
+    if (/^\S+ INFO {2}(DHCP|TFTP on|HTTP on)/.test(line)) say(`  ${line.replace(/^\S+ INFO {2}/, '').slice(0, 160)}`);
+  }
 
   const t0 = Date.now();
   const guest = s.boot({ name: DEMO.hostname, mac: DEMO.mac, timeoutMs: BOOT_TIMEOUT_MS });

@@ -5,9 +5,10 @@
  * cloud kernel and a busybox initrd that reports back. Asserts on the guests' serial
  * consoles and on the stages the inventory recorded (`rackboot node show --json`).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LabSession } from '../../lab/lib/session.js';
 import { listDiscovered, showNode } from '../../lab/lib/rackboot.js';
+import { setupOnce } from './lib/setup.js';
 import { BIOS_STAGES, bootToPoweroff, expectRegisteredBoot, expectStagesInOrder } from './lib/expect-boot.js';
 
 const HTTP_PORT = 8080;
@@ -28,13 +29,14 @@ describe('rackboot boots two registered guests and one unregistered at once (fla
   let s: LabSession | undefined;
   let ok = false;
 
-  beforeAll(async () => {
+  const ready = setupOnce(async () => {
     s = await LabSession.open({ tag: 'rbtea', subnet: '10.79.2', guests: 4, httpPort: HTTP_PORT, defaultProfile: 'discovery', ipxeScript: false });
     addProfiles(s, 'images/vmlinuz', 'images/initrd.gz');
     for (const n of [N1, N2]) {
       s.cli('node', 'add', '--mac', n.mac, '--hostname', n.hostname, '--ip', n.ip, '--node-id', String(n.nodeId), '--profile', 'diskless');
     }
     await s.startServer();
+    return s;
   });
 
   afterAll(async () => {
@@ -43,7 +45,7 @@ describe('rackboot boots two registered guests and one unregistered at once (fla
   });
 
   it('each registered guest boots with its own node_id and fixed address and reports up; the unknown one is discovered, boots the default profile, and boots as a node once added --from-discovered', async () => {
-    const session = s!;
+    const session = ready();
     const g1 = session.boot({ name: 'n1', mac: N1.mac });
     const g2 = session.boot({ name: 'n2', mac: N2.mac });
     const g3 = session.boot({ name: 'unknown', mac: UNKNOWN_MAC });
@@ -85,7 +87,7 @@ describe('rackboot boots a guest with the seed layout (X86PC/linux/linux.0 + pat
   let s: LabSession | undefined;
   let ok = false;
 
-  beforeAll(async () => {
+  const ready = setupOnce(async () => {
     s = await LabSession.open({
       tag: 'rbtes',
       subnet: '10.79.3',
@@ -101,6 +103,7 @@ describe('rackboot boots a guest with the seed layout (X86PC/linux/linux.0 + pat
     addProfiles(s, 'images/vmlinuz', 'images/initrd.gz');
     s.cli('node', 'add', '--mac', N.mac, '--hostname', N.hostname, '--ip', N.ip, '--node-id', String(N.nodeId), '--profile', 'diskless');
     await s.startServer();
+    return s;
   });
 
   afterAll(async () => {
@@ -109,7 +112,7 @@ describe('rackboot boots a guest with the seed layout (X86PC/linux/linux.0 + pat
   });
 
   it('loads linux.0 from the prefix, resolves its per-MAC config under the prefix, boots and reports up', async () => {
-    const session = s!;
+    const session = ready();
     const g = session.boot({ name: 'seed1', mac: N.mac });
     const serial = await bootToPoweroff(g);
     expectRegisteredBoot(serial, N, g);
@@ -130,11 +133,12 @@ describe('rackboot boots a UEFI guest (OVMF + iPXE EFI ROM, option 93 = 7 → sy
   let s: LabSession | undefined;
   let ok = false;
 
-  beforeAll(async () => {
+  const ready = setupOnce(async () => {
     s = await LabSession.open({ tag: 'rbteu', subnet: '10.79.4', guests: 1, httpPort: HTTP_PORT, ipxeScript: false, efiLoader: 'syslinux.efi', efi: true });
     addProfiles(s, 'images/vmlinuz', 'images/initrd.gz');
     s.cli('node', 'add', '--mac', N.mac, '--hostname', N.hostname, '--ip', N.ip, '--node-id', String(N.nodeId), '--profile', 'diskless');
     await s.startServer();
+    return s;
   });
 
   afterAll(async () => {
@@ -143,7 +147,7 @@ describe('rackboot boots a UEFI guest (OVMF + iPXE EFI ROM, option 93 = 7 → sy
   });
 
   it('the EFI firmware gets the EFI loader, which loads its config, kernel and initrd; the node reports up', async () => {
-    const session = s!;
+    const session = ready();
     const g = session.boot({ name: 'uefi1', mac: N.mac, firmware: 'uefi' });
     const serial = await bootToPoweroff(g);
     expectRegisteredBoot(serial, N, g);
@@ -164,11 +168,12 @@ describe('rackboot chainloads iPXE to its HTTP script (loaders.ipxeScript: true)
   let s: LabSession | undefined;
   let ok = false;
 
-  beforeAll(async () => {
+  const ready = setupOnce(async () => {
     s = await LabSession.open({ tag: 'rbtei', subnet: '10.79.5', guests: 1, httpPort: HTTP_PORT, ipxeScript: true });
     addProfiles(s, 'images/vmlinuz', 'images/initrd.gz');
     s.cli('node', 'add', '--mac', N.mac, '--hostname', N.hostname, '--ip', N.ip, '--node-id', String(N.nodeId), '--profile', 'diskless');
     await s.startServer();
+    return s;
   });
 
   afterAll(async () => {
@@ -177,7 +182,7 @@ describe('rackboot chainloads iPXE to its HTTP script (loaders.ipxeScript: true)
   });
 
   it('the iPXE ROM (user class iPXE) gets its script URL, fetches kernel and initrd over HTTP, and the node reports up', async () => {
-    const session = s!;
+    const session = ready();
     const g = session.boot({ name: 'ipxe1', mac: N.mac });
     const serial = await bootToPoweroff(g);
     expectRegisteredBoot(serial, N, g);

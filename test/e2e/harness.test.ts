@@ -6,13 +6,14 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeWorkDir, stageLoader, writePxelinuxConfig } from '../../lab/lib/bootfiles.js';
 import { createLabNet, destroyLabNet, type LabNet } from '../../lab/lib/netns.js';
 import { checkPrerequisites } from '../../lab/lib/prereq.js';
 import { Guest } from '../../lab/lib/qemu.js';
 import type { Service } from '../../lab/lib/service.js';
 import { startDnsmasq } from './lib/dnsmasq.js';
+import { setupOnce } from './lib/setup.js';
 import { prepareGuestImages, type GuestImages } from '../../lab/lib/guest-images.js';
 import { reportsIn, startReportListener } from './lib/report-listener.js';
 
@@ -29,7 +30,7 @@ describe('e2e harness self-check (dnsmasq stand-in, no rackboot)', () => {
   let guest: Guest | undefined;
   let ok = false;
 
-  beforeAll(async () => {
+  const ready = setupOnce(async () => {
     checkPrerequisites({
       root: true,
       tools: ['qemu-system-x86_64', 'ip', 'dnsmasq'],
@@ -61,6 +62,7 @@ describe('e2e harness self-check (dnsmasq stand-in, no rackboot)', () => {
   });
 
   it('PXE-boots one guest: iPXE → pxelinux → per-MAC config → kernel → initrd → lease → report → poweroff', async () => {
+    ready();
     guest = new Guest({
       name: 'harness1',
       mac: GUEST.mac,

@@ -7,23 +7,28 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeWorkDir } from '../../lab/lib/bootfiles.js';
 import { encodeCpio } from '../../lab/lib/cpio.js';
 import { buildInitrd, DEFAULT_MODULES } from '../../lab/lib/initrd.js';
 import { findGuestKernel, moduleLoadOrder } from '../../lab/lib/kernel.js';
+import { setupOnce } from './lib/setup.js';
 import { checkPrerequisites, findBusybox, PrerequisiteError, which } from '../../lab/lib/prereq.js';
 
 describe('initrd builder (read back with GNU cpio)', () => {
-  let dir: string;
-  beforeAll(() => {
+  let dir: string | undefined;
+  const ready = setupOnce(() => {
     checkPrerequisites({ files: ['busybox'] });
     if (!which('cpio')) throw new PrerequisiteError('cpio is not on PATH', ['cpio']);
     dir = makeWorkDir('rackboot-e2e-initrd');
+    return dir;
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('lists every entry with its type, mode and device numbers', () => {
+    ready();
     const kernel = findGuestKernel();
     const archive = gunzipSync(buildInitrd({ busybox: findBusybox()!, kernel, reportUrl: 'http://10.0.0.1:8080/report?stage=up' }));
     const listing = execFileSync('cpio', ['-itv', '--quiet'], { input: archive, encoding: 'utf8' });
@@ -38,7 +43,7 @@ describe('initrd builder (read back with GNU cpio)', () => {
   });
 
   it('extracts byte-identical files, including odd sizes that need padding', () => {
-    const out = join(dir, 'x');
+    const out = join(ready(), 'x');
     mkdirSync(out);
     const files = [1, 2, 3, 4, 5, 511, 4097].map((n, i) => ({ path: `d/f${i}`, data: Buffer.alloc(n, i + 65) }));
     const archive = encodeCpio([{ kind: 'dir', path: 'd' }, ...files.map((f) => ({ kind: 'file' as const, ...f }))]);
