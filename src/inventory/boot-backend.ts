@@ -16,7 +16,7 @@ export interface BootPolicy {
   defaultProfile: string | null;
 }
 
-const LOADER = /(^|\/)([^/]+\.(0|c32|efi|kpxe|pxe|lkrn))$/i;
+const LOADER = /(^|\/)([^/]+\.(0|c32|e32|e64|efi|kpxe|pxe|lkrn))$/i;
 
 /** BootBackend over the SQLite inventory. Every call reads the database (no cache), so CLI edits apply at once. */
 export function createBootBackend(db: Database, renderer: Renderer, policy: BootPolicy, clock: () => number = Date.now): BootBackend {

@@ -82,6 +82,7 @@ describe('nodes', () => {
     const n = t.inventory.nodes.add({ mac: '00:00:00:00:00:01', hostname: 'a', profile: 'p' });
     expect(t.backend.stageForFile(n, 'pxelinux.0')).toBe('loader');
     expect(t.backend.stageForFile(n, 'X86PC/linux/ldlinux.c32')).toBe('loader');
+    expect(t.backend.stageForFile(n, 'efi64/ldlinux.e64')).toBe('loader');
     expect(t.backend.stageForFile(n, 'X86PC/linux/pxelinux.cfg/01-00-00-00-00-00-01')).toBe('config');
     expect(t.backend.stageForFile(n, '/images/vmlinuz')).toBe('kernel');
     expect(t.backend.stageForFile(n, 'X86PC/linux/images/initrd.img')).toBe('initrd');
