@@ -78,12 +78,21 @@ export class SenderCore {
       case 'ok':
       case 'retransmit': {
         const slice = this.inFlight.find((s) => s.index === msg.slice);
-        if (!r || r.state !== 'joined' || !slice || slice.reqackAt === null || slice.ready.has(r.client)) break;
-        if (msg.op === 'retransmit' && msg.round !== slice.round) break; // stale round
-        this.srtt = 0.875 * this.srtt + 0.125 * Math.max(0, now - slice.reqackAt);
-        slice.answered.add(r.client);
-        if (msg.op === 'ok') this.ready(slice, r, out);
-        else slice.noteMissing(msg.received);
+        if (!r || r.state !== 'joined' || !slice || slice.ready.has(r.client)) break;
+        // OK carries no round. A RETRANSMIT for an earlier round is late, not wrong: its map
+        // still says what was missing. Dropping it livelocks a receiver that always answers
+        // slower than the timeout (the stock sender never compares rounds at all).
+        const round = msg.op === 'retransmit' ? msg.round : slice.round;
+        const sent = slice.sentAt.get(round) ?? (msg.op === 'ok' ? slice.sentAt.get(slice.round - 1) : undefined);
+        if (sent === undefined) break; // a round never asked
+        this.srtt = 0.875 * this.srtt + 0.125 * Math.max(0, now - sent);
+        if (msg.op === 'ok') {
+          slice.answered.add(r.client);
+          this.ready(slice, r, out);
+        } else {
+          slice.noteMissing(msg.received);
+          if (round === slice.round && slice.reqackAt !== null) slice.answered.add(r.client);
+        }
         this.checkRound(slice, out);
         break;
       }
@@ -326,6 +335,7 @@ export class SenderCore {
       if (s.resend.size > 0 || !s.firstPassDone) return; // out of budget or tokens
       out.push({ type: 'send', to: this.dataTo, message: { op: 'reqack', slice: s.index, bytes: s.bytes, round: s.round, readySet: s.readySet.slice() } });
       s.reqackAt = now;
+      s.sentAt.set(s.round, now);
     }
   }
 }

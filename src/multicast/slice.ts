@@ -16,6 +16,8 @@ export class Slice {
   /** Client numbers that OKed the slice (the REQACK ready set). */
   readonly readySet = newBitmap();
   readonly ready = new Set<number>();
+  /** When each round's REQACK went out, to time answers to earlier rounds too. */
+  readonly sentAt = new Map<number, number>();
   /** Clients that answered the current round (OK or RETRANSMIT). */
   readonly answered = new Set<number>();
   loaded: boolean;

@@ -178,6 +178,16 @@ describe('SenderCore (fake clock)', () => {
     expect(sim.core.progress()[1]).toMatchObject({ state: 'dropped', reason: 'disconnected before the end' });
   });
 
+  it('completes when receivers answer slower than the REQACK timeout (stale RETRANSMIT maps still count)', () => {
+    let n = 0;
+    const slow = new SimReceiver('10.0.0.2', () => ++n % 20 === 0); // 5% loss, answers after 60 ms
+    const sim = new Sim(options({ imageSize: 200_000, dropAfterMs: 5000 }), [slow], 64, 60);
+    sim.connect(slow);
+    sim.run(20_000);
+    expect(sim.core.result).toEqual({ ok: true, reason: null });
+    expect(completeImage(sim, slow)).toBe(200_000);
+  });
+
   it('ignores a RETRANSMIT for a stale round', () => {
     const a = new SimReceiver('10.0.0.2');
     const sim = new Sim(options({ imageSize: 1000 }), [a]);
