@@ -63,6 +63,7 @@ export const profileFields = {
   f1: optText,
   defaultLabel: optText,
   labels: z.array(label, { error: 'must be a list of labels' }),
+  pushImage: optText,
 };
 export const profileCreate = z.object(profileFields).strict();
 export const profilePatch = z.object(profileFields).partial().strict();

@@ -6,6 +6,14 @@ export interface RendererOptions {
   templateDirs: string[];
   /** Base URL boot files are served from over HTTP, for iPXE (e.g. http://10.0.0.1:8080/boot/files). */
   httpBase: string;
+  /** For profiles with a push image: the multicast port base and the report-back URL. */
+  push?: { portBase: number; reportUrl: string };
+}
+
+/** The image a profile's initrd receives by multicast after boot. */
+export interface PushImage {
+  name: string;
+  sha256: string;
 }
 
 interface LabelView {
@@ -18,23 +26,24 @@ interface LabelView {
 }
 
 /** The kernel command line of a label for a node: initrd=…, profile args, node_id, the node's extras. */
-export function appendLine(label: ProfileLabel, node: Node | null, initrdBase = ''): string {
+export function appendLine(label: ProfileLabel, node: Node | null, initrdBase = '', pushArgs = ''): string {
   const parts: string[] = [];
   if (label.initrds.length) parts.push(`initrd=${label.initrds.map((i) => initrdBase + i).join(',')}`);
   if (label.args) parts.push(label.args);
+  if (pushArgs) parts.push(pushArgs);
   if (node?.nodeId !== null && node?.nodeId !== undefined) parts.push(`node_id=${node.nodeId}`);
   if (node?.extraArgs) parts.push(node.extraArgs);
   return parts.join(' ');
 }
 
-function labelView(l: ProfileLabel, node: Node | null): LabelView {
+function labelView(l: ProfileLabel, node: Node | null, pushArgs: string): LabelView {
   return {
     name: l.name,
     menuLabel: l.menuLabel,
     localboot: l.localboot === null ? null : String(l.localboot),
     kernel: l.kernel,
     initrds: l.initrds,
-    append: l.localboot === null ? appendLine(l, node) : '',
+    append: l.localboot === null ? appendLine(l, node, '', pushArgs) : '',
   };
 }
 
@@ -47,15 +56,27 @@ export class Renderer {
     this.templates = new TemplateStore(opts.templateDirs);
   }
 
+  /**
+   * Kernel arguments telling the initrd what to receive after boot (replacing dolly's
+   * `automatic=method:dolly,…`): image name, its sha256, the udpcast port base, and where
+   * to report. Empty when the profile pushes nothing.
+   */
+  pushArgs(push: PushImage | undefined): string {
+    if (!push || !this.opts.push) return '';
+    const { portBase, reportUrl } = this.opts.push;
+    return `rackboot.image=${push.name} rackboot.sha256=${push.sha256} rackboot.portbase=${portBase} rackboot.report=${reportUrl}`;
+  }
+
   /** pxelinux.cfg for a node (or an unknown machine when node is null) booting `profile`. */
-  pxelinux(profile: Profile, node: Node | null): string {
+  pxelinux(profile: Profile, node: Node | null, push?: PushImage): string {
+    const pushArgs = this.pushArgs(push);
     return this.templates.render(profile.template, {
       display: profile.display,
       f1: profile.f1,
       prompt: profile.prompt,
       timeout: profile.timeout,
       default: defaultLabel(profile).name,
-      labels: profile.labels.map((l) => labelView(l, node)),
+      labels: profile.labels.map((l) => labelView(l, node, pushArgs)),
       node: node ? { hostname: node.hostname, mac: node.mac, nodeId: node.nodeId, ip: node.ip } : null,
     });
   }
@@ -66,14 +87,15 @@ export class Renderer {
   }
 
   /** iPXE script booting the profile's default label over HTTP. */
-  ipxe(profile: Profile, node: Node | null): string {
+  ipxe(profile: Profile, node: Node | null, push?: PushImage): string {
     const entry = defaultLabel(profile);
+    const pushArgs = this.pushArgs(push);
     return this.templates.render('ipxe', {
       hostname: node?.hostname ?? 'unknown',
       mac: node?.mac ?? 'unknown',
       profile: profile.name,
       base: this.opts.httpBase,
-      entry: { ...labelView(entry, node), append: entry.localboot === null ? appendLine({ ...entry, initrds: entry.initrds.map((i) => i.replace(/.*\//, '')) }, node) : '' },
+      entry: { ...labelView(entry, node, pushArgs), append: entry.localboot === null ? appendLine({ ...entry, initrds: entry.initrds.map((i) => i.replace(/.*\//, '')) }, node, '', pushArgs) : '' },
     });
   }
 

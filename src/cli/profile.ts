@@ -21,6 +21,7 @@ interface ProfileFlags extends LabelFlags {
   f1?: string;
   default?: string;
   name?: string;
+  pushImage?: string;
 }
 
 const labelFlags = (cmd: Command): Command =>
@@ -38,7 +39,8 @@ const profileFlags = (cmd: Command): Command =>
     .option('--timeout <tenths>', 'TIMEOUT in tenths of a second', intOption('--timeout'))
     .option('--display <file>', 'DISPLAY file')
     .option('--f1 <file>', 'F1 help file')
-    .option('--default <label>', 'DEFAULT label (default: the first)');
+    .option('--default <label>', 'DEFAULT label (default: the first)')
+    .option('--push-image <image>', 'image the initrd receives by multicast after boot ("" = none); adds rackboot.image/sha256/portbase/report to the kernel line');
 
 const labelInput = (name: string, o: LabelFlags, base?: LabelInput): LabelInput => ({
   name,
@@ -52,7 +54,7 @@ const labelInput = (name: string, o: LabelFlags, base?: LabelInput): LabelInput 
 const toInput = (p: Profile): ProfileInput => ({ ...p, labels: p.labels.map((l) => ({ ...l })) });
 
 export function printProfile(p: Profile): string {
-  const head = `profile ${p.name}: template ${p.template}, PROMPT ${p.prompt}, TIMEOUT ${p.timeout}${p.display ? `, DISPLAY ${p.display}` : ''}${p.f1 ? `, F1 ${p.f1}` : ''}, DEFAULT ${p.defaultLabel ?? p.labels[0]?.name}`;
+  const head = `profile ${p.name}: template ${p.template}, PROMPT ${p.prompt}, TIMEOUT ${p.timeout}${p.display ? `, DISPLAY ${p.display}` : ''}${p.f1 ? `, F1 ${p.f1}` : ''}, DEFAULT ${p.defaultLabel ?? p.labels[0]?.name}${p.pushImage ? `, pushes image ${p.pushImage}` : ''}`;
   return `${head}\n${table(['LABEL', 'MENU LABEL', 'KERNEL / LOCALBOOT', 'INITRDS', 'ARGS'], p.labels.map((l) => [l.name, l.menuLabel, l.kernel ?? `LOCALBOOT ${l.localboot}`, l.initrds.join(','), l.args]))}`;
 }
 
@@ -69,6 +71,7 @@ export function registerProfileCommands(program: Command, ctx: CliContext): void
         display: o.display,
         f1: o.f1,
         defaultLabel: o.default,
+        pushImage: o.pushImage,
         labels: [labelInput(o.label ?? name, o)],
       });
       ctx.out(printProfile(p));
@@ -87,7 +90,7 @@ export function registerProfileCommands(program: Command, ctx: CliContext): void
     const idx = o.label ? cur.labels.findIndex((l) => l.name === o.label) : 0;
     if (idx < 0) throw new NotFoundError(`profile ${name} has no label "${o.label}" (add one with: rackboot profile label-add ${name} ${o.label} …)`);
     cur.labels[idx] = labelInput(cur.labels[idx]!.name, o, cur.labels[idx]);
-    const p = inv.profiles.update(name, { ...cur, name: o.name ?? cur.name, template: o.template ?? cur.template, prompt: o.prompt ?? cur.prompt, timeout: o.timeout ?? cur.timeout, display: o.display ?? cur.display, f1: o.f1 ?? cur.f1, defaultLabel: o.default ?? cur.defaultLabel });
+    const p = inv.profiles.update(name, { ...cur, name: o.name ?? cur.name, template: o.template ?? cur.template, prompt: o.prompt ?? cur.prompt, timeout: o.timeout ?? cur.timeout, display: o.display ?? cur.display, f1: o.f1 ?? cur.f1, defaultLabel: o.default ?? cur.defaultLabel, pushImage: o.pushImage ?? cur.pushImage });
     ctx.out(printProfile(p));
   });
 

@@ -1,10 +1,11 @@
 import type { Database } from 'better-sqlite3';
 import type { BootBackend } from '../boot/backend.js';
 import { classifyConfigName, ipToHex } from '../boot/pxelinux-names.js';
-import { defaultLabel, type Renderer } from '../boot/renderer.js';
+import { defaultLabel, type PushImage, type Renderer } from '../boot/renderer.js';
 import { isoNow } from '../store/db.js';
 import { DiscoveredRepo } from '../store/discovered.js';
 import { EventRepo } from '../store/events.js';
+import { ImageRepo } from '../store/images.js';
 import { NodeRepo } from '../store/nodes.js';
 import { ProfileRepo } from '../store/profiles.js';
 import { isMac, parseMac } from './mac.js';
@@ -24,6 +25,7 @@ export function createBootBackend(db: Database, renderer: Renderer, policy: Boot
   const profiles = new ProfileRepo(db);
   const events = new EventRepo(db);
   const discovered = new DiscoveredRepo(db);
+  const images = new ImageRepo(db);
   let leaseLookup: ((ip: string, now: number) => string | undefined) | null = null;
 
   const leasedMac = (ip: string): string | undefined => {
@@ -44,9 +46,13 @@ export function createBootBackend(db: Database, renderer: Renderer, policy: Boot
     const name = node ? node.profile ?? policy.defaultProfile : policy.unknown === 'profile' ? policy.defaultProfile : null;
     return name ? profiles.byName(name) : undefined;
   };
+  const pushFor = (profile: Profile): PushImage | undefined => {
+    const image = profile.pushImage ? images.byName(profile.pushImage) : undefined;
+    return image && { name: image.name, sha256: image.sha256 };
+  };
   const renderFor = (node: Node | undefined): Buffer => {
     const profile = profileFor(node);
-    return Buffer.from(profile ? renderer.pxelinux(profile, node ?? null) : renderer.localboot());
+    return Buffer.from(profile ? renderer.pxelinux(profile, node ?? null, pushFor(profile)) : renderer.localboot());
   };
 
   return {
@@ -77,7 +83,7 @@ export function createBootBackend(db: Database, renderer: Renderer, policy: Boot
       const node = (mac && isMac(mac) ? nodes.byMac(parseMac(mac)) : undefined) ?? nodeByIp(clientIp);
       const profile = profileFor(node);
       if (!profile) return Buffer.from('#!ipxe\necho This machine is not registered in rackboot; booting from local disk\nexit\n');
-      return Buffer.from(renderer.ipxe(profile, node ?? null));
+      return Buffer.from(renderer.ipxe(profile, node ?? null, pushFor(profile)));
     },
 
     stageForFile(node, path) {

@@ -71,6 +71,8 @@ export class ImageService {
 
   remove(name: string): Image {
     const i = this.get(name);
+    const users = this.repo.pushedBy(name);
+    if (users.length) throw new ConflictError(`image "${name}" is the push image of profile(s) ${users.join(', ')}; change them first (rackboot profile set P --push-image "")`);
     this.repo.remove(i.id);
     return i;
   }

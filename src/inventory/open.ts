@@ -14,7 +14,12 @@ export function httpBase(config: Config): string {
 
 export function createRenderer(config: Config): Renderer {
   const dirs = config.templatesDir ? [config.templatesDir, templatesDir()] : [templatesDir()];
-  return new Renderer({ templateDirs: dirs, httpBase: httpBase(config) });
+  const server = `http://${resolveServerAddress(config.serverAddress, config.interface)}:${config.http.port}`;
+  return new Renderer({
+    templateDirs: dirs,
+    httpBase: `${server}/boot/files`,
+    push: { portBase: config.multicast.portBase, reportUrl: `${server}/report` },
+  });
 }
 
 /** The inventory services and the boot backend over one database, as the daemon and CLI use them. */

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { ImageRepo } from '../store/images.js';
 import { ProfileRepo } from '../store/profiles.js';
 import type { Profile, ProfileLabel } from './types.js';
 import * as v from './validate.js';
@@ -22,6 +23,7 @@ export interface ProfileInput {
   f1?: string | null;
   defaultLabel?: string | null;
   labels: LabelInput[];
+  pushImage?: string | null;
 }
 
 function label(l: LabelInput, i: number): ProfileLabel {
@@ -42,8 +44,10 @@ function label(l: LabelInput, i: number): ProfileLabel {
 /** Profiles: what a node boots, as one or more pxelinux menu labels. */
 export class ProfileService {
   private readonly repo: ProfileRepo;
+  private readonly images: ImageRepo;
   constructor(db: Database) {
     this.repo = new ProfileRepo(db);
+    this.images = new ImageRepo(db);
   }
 
   list(): Profile[] {
@@ -56,6 +60,12 @@ export class ProfileService {
     const p = this.repo.byName(name);
     if (!p) throw new NotFoundError(`no profile "${name}" (see rackboot profile list)`);
     return p;
+  }
+
+  private pushImage(name: string | null): string | null {
+    if (name === null || name === '') return null;
+    if (!this.images.byName(name)) throw new NotFoundError(`no image "${name}" to push (register it with: rackboot image add ${name} FILE)`);
+    return name;
   }
 
   private validate(p: ProfileInput): Omit<Profile, 'id'> {
@@ -77,6 +87,7 @@ export class ProfileService {
       f1: p.f1 ? v.bootPath(p.f1, 'f1') : null,
       defaultLabel,
       labels,
+      pushImage: this.pushImage(p.pushImage ?? null),
     };
   }
 

@@ -65,6 +65,8 @@ export interface Profile {
   f1: string | null; // F1 help file
   defaultLabel: string | null; // DEFAULT; the first label when null
   labels: ProfileLabel[];
+  /** Image the initrd receives by multicast after boot (udpcast), passed on the kernel command line. */
+  pushImage: string | null;
 }
 
 export type ImageKind = 'kernel' | 'initrd' | 'disk';

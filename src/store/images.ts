@@ -29,6 +29,10 @@ export class ImageRepo {
       .run(i);
     return Number(info.lastInsertRowid);
   }
+  /** Profiles that push this image after boot. */
+  pushedBy(name: string): string[] {
+    return (stmt(this.db, 'SELECT name FROM profiles WHERE push_image = ? ORDER BY name').all(name) as { name: string }[]).map((r) => r.name);
+  }
   remove(id: number): void {
     stmt(this.db, 'DELETE FROM images WHERE id = ?').run(id);
   }

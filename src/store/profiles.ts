@@ -11,6 +11,7 @@ interface ProfileRow {
   display: string | null;
   f1: string | null;
   default_label: string | null;
+  push_image: string | null;
 }
 interface LabelRow {
   name: string;
@@ -40,7 +41,7 @@ export class ProfileRepo {
     const labels = (
       stmt(this.db, 'SELECT name, menu_label, localboot, kernel, initrds, args FROM profile_labels WHERE profile_id = ? ORDER BY position').all(r.id) as LabelRow[]
     ).map(toLabel);
-    return { id: r.id, name: r.name, template: r.template, prompt: r.prompt, timeout: r.timeout, display: r.display, f1: r.f1, defaultLabel: r.default_label, labels };
+    return { id: r.id, name: r.name, template: r.template, prompt: r.prompt, timeout: r.timeout, display: r.display, f1: r.f1, defaultLabel: r.default_label, labels, pushImage: r.push_image };
   }
 
   byName(name: string): Profile | undefined {
@@ -61,7 +62,7 @@ export class ProfileRepo {
 
   insert(p: ProfileRecord): number {
     return this.db.transaction(() => {
-      const info = stmt(this.db, 'INSERT INTO profiles (name, template, prompt, timeout, display, f1, default_label) VALUES (@name, @template, @prompt, @timeout, @display, @f1, @defaultLabel)')
+      const info = stmt(this.db, 'INSERT INTO profiles (name, template, prompt, timeout, display, f1, default_label, push_image) VALUES (@name, @template, @prompt, @timeout, @display, @f1, @defaultLabel, @pushImage)')
         .run(p);
       const id = Number(info.lastInsertRowid);
       this.writeLabels(id, p.labels);
@@ -70,7 +71,7 @@ export class ProfileRepo {
   }
   update(id: number, p: ProfileRecord): void {
     this.db.transaction(() => {
-      stmt(this.db, 'UPDATE profiles SET name=@name, template=@template, prompt=@prompt, timeout=@timeout, display=@display, f1=@f1, default_label=@defaultLabel WHERE id=@id')
+      stmt(this.db, 'UPDATE profiles SET name=@name, template=@template, prompt=@prompt, timeout=@timeout, display=@display, f1=@f1, default_label=@defaultLabel, push_image=@pushImage WHERE id=@id')
         .run({ ...p, id });
       this.writeLabels(id, p.labels);
     })();

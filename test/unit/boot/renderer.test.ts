@@ -89,3 +89,23 @@ describe('templates', () => {
     expect(() => t.backend.renderPxelinuxConfig('01-00-02-b3-3f-78-8c', '10.0.1.31')).toThrow(ValidationError);
   });
 });
+
+describe('push image (replacing dolly)', () => {
+  it('passes image, sha256, port base and report URL on the kernel line, before node_id', async () => {
+    const { Renderer } = await import('../../../src/boot/renderer.js');
+    const { createBootBackend } = await import('../../../src/inventory/boot-backend.js');
+    const t = testInventory();
+    seedKerrighed(t.inventory);
+    t.db.prepare("INSERT INTO images (name, path, size, sha256, kind, added_at) VALUES ('krg-root', '/srv/krg.img', 10, 'ab12', 'disk', 'x')").run();
+    t.inventory.profiles.update('2.6.20-krg', { pushImage: 'krg-root' });
+    t.inventory.nodes.add({ mac: '00:02:b3:3f:78:8c', hostname: 'node1', cluster: 'krg', profile: '2.6.20-krg' });
+    const renderer = new Renderer({ templateDirs: [templatesDir()], httpBase: 'http://10.0.0.1:8080/boot/files', push: { portBase: 9002, reportUrl: 'http://10.0.0.1:8080/report' } });
+    const backend = createBootBackend(t.db, renderer, { unknown: 'localboot', defaultProfile: null });
+    expect(backend.renderPxelinuxConfig('01-00-02-b3-3f-78-8c', '0.0.0.0')!.toString()).toContain(
+      '  APPEND initrd=images/kerrighed-2.6.20-krg.rdz ramdisk_size=256000 rackboot.image=krg-root rackboot.sha256=ab12 rackboot.portbase=9002 rackboot.report=http://10.0.0.1:8080/report node_id=1\n',
+    );
+    expect(() => t.inventory.images.remove('krg-root')).toThrow(/push image of profile\(s\) 2.6.20-krg/);
+    expect(() => t.inventory.profiles.update('2.6.20-krg', { pushImage: 'nope' })).toThrow(/no image "nope"/);
+    expect(t.inventory.profiles.update('2.6.20-krg', { pushImage: null }).pushImage).toBeNull();
+  });
+});
