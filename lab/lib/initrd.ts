@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { encodeCpio, type CpioEntry } from './cpio.js';
+import { dynamicProgramEntries } from './dynlibs.js';
 import { moduleLoadOrder, type GuestKernel } from './kernel.js';
 
 /** virtio-net-pci needs the PCI transport as well as the NIC driver (both modules in Debian's cloud kernel). */
@@ -21,11 +22,23 @@ export interface InitrdOptions {
    * up. `rackboot.report=<url>` on the kernel command line overrides it. Empty: skip.
    */
   reportUrl?: string;
+  /**
+   * A dynamically linked `udp-receiver` (Debian package udpcast) to put at
+   * /usr/bin/udp-receiver with the libraries `ldd` lists. /init runs it when the kernel
+   * command line carries `rackboot.image=` (a profile with a push image). Unset: /init
+   * prints `push failed: no udp-receiver in this initrd` for such a command line.
+   */
+  udpReceiver?: string;
 }
+
+/** The line /init prints after a push: `RACKBOOT-PUSH ok <sha256> bytes=N` or `RACKBOOT-PUSH bad …`. */
+export const PUSH_MARKER = 'RACKBOOT-PUSH';
 
 /**
  * /init: print node_id from the kernel command line, load the NIC driver, get an address
- * with udhcpc (the "OS lease" stage), report back over HTTP, print a done line, power off.
+ * with udhcpc (the "OS lease" stage), receive the pushed image when the command line names
+ * one (`rackboot.image=`, `rackboot.sha256=`, `rackboot.portbase=`: the stock udp-receiver,
+ * then sha256sum), report back over HTTP, print a done line, power off.
  * Every step prints one `rackboot-e2e:` line so a test can wait for it on the serial log.
  */
 function initScript(reportUrl: string): string {
@@ -39,10 +52,16 @@ exec </dev/console >/dev/console 2>&1
 say() { echo "${MARKER} $*"; }
 node_id=none
 report='${reportUrl}'
+image=
+want=
+portbase=9000
 for w in $(cat /proc/cmdline); do
   case "$w" in
     node_id=*) node_id="\${w#node_id=}" ;;
     rackboot.report=*) report="\${w#rackboot.report=}" ;;
+    rackboot.image=*) image="\${w#rackboot.image=}" ;;
+    rackboot.sha256=*) want="\${w#rackboot.sha256=}" ;;
+    rackboot.portbase=*) portbase="\${w#rackboot.portbase=}" ;;
   esac
 done
 say "init started uptime=$(cut -d' ' -f1 /proc/uptime)"
@@ -62,6 +81,31 @@ if udhcpc -i eth0 -f -q -n -t 6 -T 2 -x hostname:guest -s /etc/udhcpc.sh; then
   say "lease ip=$ip mask=$mask hostname=$hostname server=$serverid"
 else
   say "lease failed"
+fi
+push=
+if [ -n "$image" ]; then
+  push=bad
+  if [ "$ip" = none ]; then
+    say "push failed: no lease"
+  elif ! command -v udp-receiver >/dev/null; then
+    say "push failed: no udp-receiver in this initrd"
+  else
+    say "push receiving image=$image portbase=$portbase uptime=$(cut -d' ' -f1 /proc/uptime)"
+    udp-receiver --nokbd --no-progress --portbase "$portbase" --interface eth0 --file /tmp/image --start-timeout 120 >/tmp/udp-receiver.log 2>&1
+    rc=$?
+    say "push udp-receiver exit=$rc uptime=$(cut -d' ' -f1 /proc/uptime) log: $(tr '\n' ' ' </tmp/udp-receiver.log | head -c 300)"
+    got=$(sha256sum /tmp/image 2>/dev/null | cut -d' ' -f1)
+    bytes=$(wc -c </tmp/image 2>/dev/null)
+    if [ "$rc" = 0 ] && [ -n "$want" ] && [ "$got" = "$want" ]; then
+      push=ok
+      echo "${PUSH_MARKER} ok $got bytes=$bytes image=$image"
+    else
+      echo "${PUSH_MARKER} bad exit=$rc got=\${got:-none} want=\${want:-none} bytes=\${bytes:-0} image=$image"
+    fi
+    rm -f /tmp/image
+  fi
+  # The report carries the outcome as its detail (rackboot records it with the up stage).
+  case "$report" in *[?]*) report="$report&detail=push-$push" ;; *) report="$report?detail=push-$push" ;; esac
 fi
 status=skipped
 if [ -n "$report" ] && [ "$ip" != none ]; then
@@ -86,7 +130,8 @@ case "$1" in
   deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
   bound|renew)
     ip addr flush dev "$interface"
-    ip addr add "$ip/\${mask:-24}" dev "$interface"
+    # With its broadcast address: udp-receiver sends its connect request there (none set = 0.0.0.0, itself).
+    ip addr add "$ip/\${mask:-24}" broadcast "\${broadcast:-+}" dev "$interface"
     if [ -n "$router" ]; then ip route add default via "\${router%% *}" dev "$interface"; fi
     printf 'ip=%s\\nmask=%s\\nhostname=%s\\nserverid=%s\\n' "$ip" "$mask" "$hostname" "$serverid" > /tmp/lease
     ;;
@@ -107,10 +152,9 @@ export function buildInitrd(opts: InitrdOptions): Buffer {
     throw new Error(`report URL ${JSON.stringify(opts.reportUrl)} has characters the shell script would mangle`);
   }
   const modules = moduleLoadOrder(opts.kernel.modulesDir, opts.modules ?? DEFAULT_MODULES);
+  const dirs = ['bin', 'sbin', 'etc', 'dev', 'proc', 'sys', 'tmp', 'lib', 'lib/modules', 'usr', 'usr/bin', 'usr/sbin'];
   const entries: CpioEntry[] = [
-    ...['bin', 'sbin', 'etc', 'dev', 'proc', 'sys', 'tmp', 'lib', 'lib/modules', 'usr', 'usr/bin', 'usr/sbin'].map(
-      (path): CpioEntry => ({ kind: 'dir', path }),
-    ),
+    ...dirs.map((path): CpioEntry => ({ kind: 'dir', path })),
     // The kernel opens /dev/console for /init before anything is mounted.
     { kind: 'chardev', path: 'dev/console', major: 5, minor: 1 },
     { kind: 'file', path: 'bin/busybox', data: readFileSync(opts.busybox), mode: 0o755 },
@@ -121,6 +165,7 @@ export function buildInitrd(opts: InitrdOptions): Buffer {
     ...modules.map(
       (m): CpioEntry => ({ kind: 'file', path: `lib/modules/${m.name}.ko`, data: readModule(join(opts.kernel.modulesDir, m.path)) }),
     ),
+    ...(opts.udpReceiver ? dynamicProgramEntries(opts.udpReceiver, 'usr/bin/udp-receiver', dirs) : []),
   ];
   return gzipSync(encodeCpio(entries), { level: 6 });
 }

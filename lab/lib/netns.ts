@@ -80,7 +80,8 @@ export function createLabNet(o: LabNetOptions): LabNet {
     ipG('link', 'set', tap, 'master', net.bridge, 'up');
   }
   ipG('link', 'set', net.bridge, 'up');
-  ipS('addr', 'add', `${net.serverIp}/${net.prefixLen}`, 'dev', net.serverIf);
+  // brd +: the subnet broadcast address, where a stock udp-receiver sends its connect request.
+  ipS('addr', 'add', `${net.serverIp}/${net.prefixLen}`, 'broadcast', '+', 'dev', net.serverIf);
   ipS('link', 'set', net.serverIf, 'up');
   return net;
 }

@@ -29,6 +29,7 @@ export const TOOLS = {
   'qemu-system-x86_64': 'qemu-system-x86',
   ip: 'iproute2',
   dnsmasq: 'dnsmasq',
+  'udp-receiver': 'udpcast',
 } as const;
 export type ToolName = keyof typeof TOOLS;
 

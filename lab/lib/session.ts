@@ -25,6 +25,8 @@ export interface SessionOptions extends Omit<LabServerOptions, 'net' | 'workDir'
    * share names with the BIOS ones) and check OVMF is there.
    */
   efi?: boolean;
+  /** Put the stock udp-receiver (package udpcast) in the guest initrd, for push tests. */
+  udpReceiver?: boolean;
 }
 
 export interface GuestSpec {
@@ -32,6 +34,7 @@ export interface GuestSpec {
   mac: string;
   firmware?: Firmware;
   timeoutMs?: number;
+  memoryMb?: number; // default 256
 }
 
 /**
@@ -63,7 +66,7 @@ export class LabSession {
     try {
       net = createLabNet({ tag: opts.tag, subnet: opts.subnet, taps: opts.guests });
       const files = writeLabConfig({ ...opts, net, workDir, pool: { start: `${opts.subnet}.100`, end: `${opts.subnet}.150` } });
-      const images = await prepareGuestImages(files.imagesDir, workDir, reportUrl(net, opts.httpPort));
+      const images = await prepareGuestImages(files.imagesDir, workDir, reportUrl(net, opts.httpPort), { udpReceiver: opts.udpReceiver });
       if (opts.efi) {
         checkPrerequisites({ files: ['ovmfCode', 'ovmfVars', 'syslinuxEfi', 'ldlinuxE64'] });
         copyFileSync(BOOT_FILES.syslinuxEfi.path, join(files.bootDir, 'syslinux.efi'));
@@ -107,6 +110,7 @@ export class LabSession {
       firmware: spec.firmware ?? 'bios',
       accel: this.images.accel,
       timeoutMs: spec.timeoutMs ?? 180_000,
+      memoryMb: spec.memoryMb,
     });
     this.guests.push(g);
     return g;
