@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +137,26 @@ describe('rackboot serve (one process: TFTP + HTTP on one inventory)', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it('a privileged port without root or CAP_NET_BIND_SERVICE says how to fix it', async () => {
+    if (process.getuid?.() !== 0) throw new Error('this test needs root (to run the daemon as nobody)');
+    const d = mkdtempSync(join(tmpdir(), 'rb-nobody-'));
+    chmodSync(d, 0o777);
+    const file = join(d, 'rackboot.yaml');
+    writeFileSync(file, `dataDir: ./var\nlogFormat: text\ntftp: { address: 127.0.0.1, port: 69 }\nhttp: { enabled: false }\nmulticast: { enabled: false }\n`);
+    const r = spawnSync(process.execPath, [BIN, '--config', file, 'serve'], { encoding: 'utf8', uid: 65534, gid: 65534, timeout: 20_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('TFTP cannot listen on 127.0.0.1:69/udp: ports below 1024 need root or CAP_NET_BIND_SERVICE');
+    expect(r.stderr).toContain('setcap cap_net_bind_service=+ep');
+  });
+
+  it('a missing provisioning interface is named, with the ones that exist', async () => {
+    const file = join(dir, 'noif.yaml');
+    writeFileSync(file, `dataDir: ./var\ninterface: rbnosuch0\nlogFormat: text\ntftp: { address: 127.0.0.1, port: ${tftpPort} }\nhttp: { address: 127.0.0.1, port: ${httpPort} }\n`);
+    daemon = startDaemon(file);
+    expect(await daemon.exited).toBe(2);
+    expect(daemon.output()).toMatch(/config interface: no interface named rbnosuch0 on this machine \(interfaces with IPv4: lo/);
   });
 
   it('an invalid config names the key and what is wrong', async () => {
