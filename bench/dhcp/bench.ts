@@ -75,7 +75,7 @@ const rackboot: Server = {
       dhcp: { mode: 'full', subnets: [{ network: '10.64.0.0/10', pools: [POOL], leaseTime: 3600 }] },
     };
     writeFileSync(join(dir, 'rackboot.yaml'), stringify(config));
-    return spawn('ip', ['netns', 'exec', S, process.execPath, join(ROOT, 'dist/src/main.js'), '--config', join(dir, 'rackboot.yaml'), 'serve'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    return spawn('ip', ['netns', 'exec', S, process.execPath, ...(process.env.RACKBOOT_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(ROOT, 'dist/src/main.js'), '--config', join(dir, 'rackboot.yaml'), 'serve'], { stdio: ['ignore', 'pipe', 'pipe'] });
   },
   persisted(dir) {
     const db = new BetterSqlite3(join(dir, 'rackboot.db'), { readonly: true });
