@@ -123,7 +123,11 @@ export function registerPushCommands(program: Command, ctx: CliContext): void {
       return runPush(ctx, image, o.to, o);
     });
 
+  // `--json` is also an option of `push` itself, and commander hands it to the parent:
+  // read either, so `push list --json` and `push show ID --json` print JSON.
+  const wantJson = (o: { json?: boolean }): boolean => Boolean(o.json || push.opts<{ json?: boolean }>().json);
   withJson(push.command('list').description('push history, newest first')).action((o: { json?: boolean }) => {
+    o.json = wantJson(o);
     const manager = new PushManager({ db: ctx.db(), config: ctx.config(), log: createLogger('silent'), metrics: new Metrics() });
     const list = manager.list();
     ctx.out(
@@ -133,6 +137,7 @@ export function registerPushCommands(program: Command, ctx: CliContext): void {
   });
 
   withJson(push.command('show <id>').description('one push: per-node result')).action((id: string, o: { json?: boolean }) => {
+    o.json = wantJson(o);
     const manager = new PushManager({ db: ctx.db(), config: ctx.config(), log: createLogger('silent'), metrics: new Metrics() });
     const p = manager.progress(intOption('id')(id));
     ctx.out(o.json ? json(p) : summary(p));

@@ -73,6 +73,11 @@ describe('rackboot CLI (built binary)', () => {
     daemonDb.close();
   });
 
+  it('push list --json and push show --json print JSON, not the table', () => {
+    expect(JSON.parse(cli(db, 'push', 'list', '--json').out)).toEqual([]);
+    expect(cli(db, 'push', 'show', '99', '--json').code).toBe(3);
+  });
+
   it('records an image with its size and sha256', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rb-cli-'));
     writeFileSync(join(dir, 'vmlinuz-test'), 'kernel bytes');
