@@ -22,6 +22,6 @@ export function apiV1(deps: AppDeps): Router {
   r.use(nodeRoutes(deps.inventory, deps.backend));
   r.use(catalogRoutes(deps.inventory));
   r.use(transferRoutes(deps.db, deps.inventory));
-  r.use(pushRoutes(deps.pushes));
+  r.use(pushRoutes(deps.pushes, deps.inventory.images));
   return r;
 }

@@ -7,7 +7,7 @@ import { approveBody, nodeCreate, nodePatch, parse } from './body.js';
 import type { Auth } from './auth.js';
 import { describeError, HttpError } from './errors.js';
 import { nodeFilter, previews } from './routes/nodes.js';
-import { pushId } from './routes/pushes.js';
+import { pushId, registeredImage } from './routes/pushes.js';
 import type { Render } from './web.js';
 
 type Form = Record<string, string>;
@@ -146,7 +146,7 @@ export function webPages(deps: AppDeps, render: Render): Router {
     const f = formOf(req);
     if (!deps.pushes) throw new HttpError(501, 'not_implemented', 'multicast pushes are not available in this daemon');
     try {
-      await deps.pushes.start(f.target ?? '', f.image ?? '', { by: `web:${(res.locals.auth as Auth).token.name}` });
+      await deps.pushes.start(f.target ?? '', registeredImage(deps.inventory.images, f.image ?? ''), { by: `web:${(res.locals.auth as Auth).token.name}` });
       res.redirect(303, '/ui/pushes');
     } catch (e) {
       const { status, body } = describeError(e);

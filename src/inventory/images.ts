@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
@@ -49,7 +49,12 @@ export class ImageService {
     return isAbsolute(image.path) ? image.path : resolve(this.imagesDir, image.path);
   }
 
-  async add(name: string, file: string, kind?: string): Promise<Image> {
+  /**
+   * Register a file. `confine` (the API's case) refuses files outside the images folder,
+   * symlinks included: an API token must not make the root daemon read, hash and serve
+   * arbitrary files. The CLI on the server may register any path.
+   */
+  async add(name: string, file: string, kind?: string, opts: { confine?: boolean } = {}): Promise<Image> {
     v.name(name, 'name');
     const k = (kind ?? guessKind(file)) as ImageKind;
     if (!KINDS.includes(k)) throw new ValidationError(`"${kind}" must be one of ${KINDS.join(', ')}`, 'kind');
@@ -62,6 +67,12 @@ export class ImageService {
       throw new NotFoundError(`no file ${abs}`);
     }
     if (!st.isFile()) throw new ValidationError(`${abs} is not a regular file`, 'file');
+    if (opts.confine) {
+      const inside = relative(realpathSync(this.imagesDir), realpathSync(abs));
+      if (inside.startsWith('..') || isAbsolute(inside)) {
+        throw new ValidationError(`${file} is outside the images folder ${this.imagesDir}; put the file there (or register it with the CLI on the server)`, 'file');
+      }
+    }
     const sha256 = await sha256File(abs);
     const rel = relative(this.imagesDir, abs);
     const path = rel.startsWith('..') || isAbsolute(rel) ? abs : rel;

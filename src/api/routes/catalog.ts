@@ -31,7 +31,7 @@ export function catalogRoutes(inventory: Inventory): Router {
   r.get('/images', (_req, res) => void res.json(images.list()));
   r.post('/images', async (req, res) => {
     const b = parse(imageCreate, req.body);
-    const img = await images.add(b.name, b.file, b.kind);
+    const img = await images.add(b.name, b.file, b.kind, { confine: true });
     res.status(201).location(`/api/v1/images/${img.name}`).json(img);
   });
   r.get('/images/:name', (req, res) => void res.json(images.get(req.params.name)));

@@ -9,7 +9,7 @@ import type { PushManagerLike, PushSummary } from '../pushes.js';
 const startBody = z
   .object({
     target: z.string({ error: 'is required: cluster:NAME, rack:NAME, or hostnames separated by commas' }).min(1),
-    image: z.string({ error: 'is required: an image name or a file path' }).min(1),
+    image: z.string({ error: 'is required: the name of a registered image (rackboot image list)' }).min(1),
     duplex: z.enum(['half', 'full']).optional(),
     maxBitrate: z.number().int().positive().nullable().optional(),
     minReceivers: z.number().int().min(1).optional(),
@@ -31,8 +31,18 @@ const by = (res: Response): string => `api:${authOf(res)?.token.name ?? 'unknown
 /** The list, with receivers filled in for pushes still waiting or running. */
 export const pushList = (m: PushManagerLike): PushSummary[] => m.list().map((p) => (ACTIVE.has(p.state) ? m.progress(p.id) : p));
 
+/**
+ * Over HTTP only registered images may be pushed: the daemon runs as root, and a file path
+ * would let any write token multicast any file on the server (e.g. /etc/shadow) to a
+ * receiver of its choosing. The CLI on the server keeps accepting paths.
+ */
+export function registeredImage(images: { get(name: string): unknown }, image: string): string {
+  images.get(image); // NotFoundError (404) naming the image when it is not registered
+  return image;
+}
+
 /** Multicast pushes: start, progress, cancel. 501 until the daemon passes a push manager. */
-export function pushRoutes(pushes: PushManagerLike | undefined): Router {
+export function pushRoutes(pushes: PushManagerLike | undefined, images: { get(name: string): unknown }): Router {
   const r = Router();
   const manager = (): PushManagerLike => {
     if (!pushes) throw new HttpError(501, 'not_implemented', 'multicast pushes are not available in this daemon (no push manager is running; see multicast in the config)');
@@ -42,7 +52,7 @@ export function pushRoutes(pushes: PushManagerLike | undefined): Router {
   r.post('/pushes', async (req, res) => {
     const m = manager();
     const { target, image, ...opts } = parse(startBody, req.body);
-    const id = await m.start(target, image, { ...opts, by: by(res) });
+    const id = await m.start(target, registeredImage(images, image), { ...opts, by: by(res) });
     res.status(201).location(`/api/v1/pushes/${id}`).json(m.progress(id));
   });
   r.get('/pushes/:id', (req, res) => void res.json(manager().progress(pushId(req.params.id))));

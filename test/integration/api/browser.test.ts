@@ -131,8 +131,9 @@ describe('web page in headless Chromium (Debian chromium + playwright-core)', ()
   });
 
   it('shows a push with its receivers live, and cancels it from the page', async () => {
-    const image = join(api.dir, 'disk.img');
-    writeFileSync(image, Buffer.alloc(64 * 1024, 1));
+    const file = join(api.dir, 'disk.img');
+    writeFileSync(file, Buffer.alloc(64 * 1024, 1));
+    const image = (await api.inventory.images.add('disk', file)).name;
     const push = await api.call('POST', '/api/v1/pushes', { target: 'n1', image });
     expect(push.status).toBe(201);
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });

@@ -20,8 +20,9 @@ describe('push routes over the multicast PushManager (real sockets on lo)', () =
       config: { multicast: { interface: 'lo', portBase } },
       pushes: (db, config) => (manager = new PushManager({ db, config, log: silentLogger(), metrics: new Metrics() })),
     });
-    image = join(api.dir, 'disk.img');
-    writeFileSync(image, Buffer.alloc(256 * 1024, 0x5a));
+    const file = join(api.dir, 'disk.img');
+    writeFileSync(file, Buffer.alloc(256 * 1024, 0x5a));
+    image = (await api.inventory.images.add('disk', file)).name;
     api.inventory.nodes.add({ mac: '52:54:00:00:00:01', hostname: 'r1', ip: '127.0.0.2', rack: 'a' });
     api.inventory.nodes.add({ mac: '52:54:00:00:00:02', hostname: 'r2', ip: '127.0.0.3', rack: 'a' });
   });
@@ -35,6 +36,10 @@ describe('push routes over the multicast PushManager (real sockets on lo)', () =
     expect(bad.status).toBe(422);
     expect(bad.json.error.message).toMatch(/^image: is required/);
     expect((await api.call('POST', '/api/v1/pushes', { target: 'rack:a', image }, api.viewer)).status).toBe(403);
+    // Over HTTP only registered images: a path would let a token multicast any file of the (root) daemon.
+    const byPath = await api.call('POST', '/api/v1/pushes', { target: 'rack:a', image: '/etc/passwd' });
+    expect(byPath.status).toBe(404);
+    expect(byPath.json.error.message).toMatch(/no image "\/etc\/passwd"/);
 
     const started = await api.call('POST', '/api/v1/pushes', { target: 'rack:a', image, duplex: 'half' });
     expect(started.status).toBe(201);
