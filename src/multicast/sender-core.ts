@@ -157,14 +157,18 @@ export class SenderCore {
       !this.opts.admit(ip) ? 'not a target of this push'
       : (caps & CAP.BIG_ENDIAN) === 0 ? 'receiver lacks the BIG_ENDIAN capability'
       : this.phase !== 'waiting' ? 'the push has already started'
-      : this.receivers.size >= MAX_CLIENTS ? 'too many clients'
+      : !known && this.receivers.size >= MAX_CLIENTS ? 'too many clients'
       : null;
     if (refusal !== null) {
       reply(-1);
       this.emit(out, { kind: 'refused', ip, reason: refusal });
       return;
     }
-    const r: ReceiverProgress = { ip, port, client: this.receivers.size, state: 'joined', confirmed: 0, joinedAt: now, lastHeard: now, reason: null };
+    // A receiver that DISCONNECTed while the push waited and joins again keeps its number:
+    // entries are never removed, so `size` is the next unused number only for a new IP
+    // (two receivers sharing a number would share a ready-set bit).
+    const client = known ? known.client : this.receivers.size;
+    const r: ReceiverProgress = { ip, port, client, state: 'joined', confirmed: 0, joinedAt: now, lastHeard: now, reason: null };
     this.receivers.set(ip, r);
     this.lastJoinAt = now;
     reply(r.client);

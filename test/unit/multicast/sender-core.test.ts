@@ -274,3 +274,25 @@ describe('SenderCore (fake clock)', () => {
     expect(reqacks(sim).map((m) => [m.slice, m.bytes])).toEqual([[0, 0]]);
   });
 });
+
+describe('SenderCore client numbers', () => {
+  it('a receiver that disconnects while waiting and rejoins keeps its number; a later joiner gets a new one', () => {
+    const [a, b, c] = ['2', '3', '4'].map((n) => new SimReceiver(`10.0.0.${n}`)) as [SimReceiver, SimReceiver, SimReceiver];
+    const sim = new Sim(options({ imageSize: 250_500, expected: 3, maxWaitMs: null }), [a, b, c]);
+    sim.connect(a);
+    sim.connect(b);
+    sim.apply(sim.core.handle({ op: 'disconnect' }, b.ip, 9000, sim.now));
+    expect(sim.core.progress()[1]).toMatchObject({ ip: b.ip, state: 'dropped' });
+    sim.connect(b);
+    sim.connect(c);
+    expect(new Set([a.client, b.client, c.client]).size).toBe(3);
+    expect([a.client, b.client, c.client].every((n) => n >= 0)).toBe(true);
+    sim.run();
+    expect(sim.core.result).toEqual({ ok: true, reason: null });
+    for (const r of [a, b, c]) {
+      expect(r.okEnd).toBe(true);
+      expect(completeImage(sim, r)).toBe(250_500);
+    }
+    expect(sim.core.progress().map((p) => p.state)).toEqual(['done', 'done', 'done']);
+  });
+});
