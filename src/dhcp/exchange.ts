@@ -6,6 +6,7 @@ import type { DhcpPacket } from '../wire/dhcp/packet.js';
 import { option } from '../wire/dhcp/accessors.js';
 import type { DhcpConfig } from './config.js';
 import type { ClientInfo } from './client.js';
+import type { DiscoveryThrottle } from './discovery-throttle.js';
 import type { LeaseBook } from './leases.js';
 import type { Subnet } from './subnets.js';
 
@@ -36,6 +37,8 @@ export interface HandlerEnv {
   subnets: Subnet[];
   book: LeaseBook;
   backend: BootBackend;
+  /** At most one recordDiscovered per MAC per interval. */
+  discovery: DiscoveryThrottle;
   serverAddress: string;
   ipxeScriptUrl: (mac: string) => string;
   logger: Logger;

@@ -32,8 +32,10 @@ export const identifyHandler: Handler = (x, env) => {
   return true;
 };
 
+/** Record an unknown PXE client, at most once per MAC per throttle interval (a synchronous insert). */
 export function recordDiscovered(x: Exchange, env: HandlerEnv): void {
   const c = x.req.client;
+  if (!env.discovery.shouldRecord(c.mac)) return;
   env.backend.recordDiscovered({
     mac: c.mac,
     arch: c.arch,

@@ -108,6 +108,25 @@ function inform(x: Exchange, env: HandlerEnv): true {
   return true;
 }
 
+/**
+ * RFC 2131 §4.3.3. Only an address of this subnet's pools (or the client's own fixed address)
+ * that this MAC was offered or holds is quarantined; any other DECLINE (spoofed chaddr, an
+ * address outside the pools, someone else's lease) is ignored, counted and logged at debug.
+ */
+function decline(x: Exchange, env: HandlerEnv, subnet: Subnet): false {
+  const c = x.req.client;
+  const ip = c.requestedIp;
+  if (c.serverId !== undefined && c.serverId !== env.serverAddress) return stop(x, 'other_server');
+  if (ip === undefined) return stop(x, 'no_requested_ip');
+  const ours = inPool(subnet, ipToInt(ip)) || (!!x.node?.ip && ip === x.node.ip);
+  if (!ours || !env.book.decline(c.mac, ip, subnet.name)) {
+    env.logger.debug({ mac: c.mac, ip, subnet: subnet.name }, 'dhcp: DECLINE for an address this client was not offered and does not hold; ignored');
+    return stop(x, 'decline_ignored');
+  }
+  env.logger.warn({ mac: c.mac, ip }, 'dhcp: client declined the address (in use on the wire); quarantined');
+  return stop(x, 'declined');
+}
+
 /** The lease step of the full-mode chain. */
 export function leaseHandler(x: Exchange, env: HandlerEnv): boolean {
   const subnet = x.subnet!;
@@ -118,11 +137,7 @@ export function leaseHandler(x: Exchange, env: HandlerEnv): boolean {
     case MessageType.REQUEST:
       return request(x, env, subnet);
     case MessageType.DECLINE:
-      if (c.requestedIp && (c.serverId === undefined || c.serverId === env.serverAddress)) {
-        env.logger.warn({ mac: c.mac, ip: c.requestedIp }, 'dhcp: client declined the address (in use on the wire); quarantined');
-        env.book.decline(c.mac, c.requestedIp, subnet.name);
-      }
-      return stop(x, 'declined');
+      return decline(x, env, subnet);
     case MessageType.RELEASE:
       env.book.release(c.mac, x.req.packet.ciaddr);
       return stop(x, 'released');

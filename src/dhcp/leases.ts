@@ -165,12 +165,25 @@ export class LeaseBook {
     return true;
   }
 
-  /** RFC 2131 §4.3.3: the client found the address in use; keep it out of the pool a while. */
-  decline(mac: string, ip: string, subnet: string): void {
+  /** Was `ip` offered to `mac` (live offer), or is it bound to `mac` (unexpired)? */
+  heldBy(mac: string, ip: string): boolean {
+    if (this.offerFor(mac) === ip) return true;
+    const l = this.byIp.get(ipToInt(ip));
+    return !!l && l.mac === mac && l.state === 'bound' && l.expiresAt > this.o.clock();
+  }
+
+  /**
+   * RFC 2131 §4.3.3: the client found the address in use; keep it out of the pool a while.
+   * Only the client the address was offered or bound to may decline it: anything else is
+   * refused (false) so a spoofed DECLINE never takes an address from its owner.
+   */
+  decline(mac: string, ip: string, subnet: string): boolean {
+    if (!this.heldBy(mac, ip)) return false;
     const now = this.o.clock();
     this.forgetOffer(mac);
     if (this.byMac.get(mac) === ipToInt(ip)) this.byMac.delete(mac);
     this.write({ ip, mac, state: 'declined', expiresAt: now + this.o.declineHoldMs, subnet, hostname: null, clientId: null, fixed: false, updatedAt: now });
+    return true;
   }
 
   /** Counts for the dhcpLeases gauge; bound leases past their expiry count as free. */

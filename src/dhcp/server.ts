@@ -12,6 +12,7 @@ import { describeClient } from './client.js';
 import type { DhcpConfig } from './config.js';
 import { runChain, type Exchange, type Handler, type HandlerEnv } from './exchange.js';
 import { fullChain } from './handlers.js';
+import { DiscoveryThrottle } from './discovery-throttle.js';
 import { LeaseBook } from './leases.js';
 import { leaseWriterFor } from './lease-writer.js';
 import { openPort, type PacketHandler, type PortSockets } from './listener.js';
@@ -63,7 +64,7 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
       return n !== undefined && n.ip === ip && n.mac !== mac;
     },
   });
-  const env: HandlerEnv = { config, subnets, book, backend, serverAddress: opts.serverAddress, ipxeScriptUrl: opts.ipxeScriptUrl, logger, nodeByMac: (mac) => backend.nodeByMac(mac) };
+  const env: HandlerEnv = { config, subnets, book, backend, discovery: new DiscoveryThrottle({ clock }), serverAddress: opts.serverAddress, ipxeScriptUrl: opts.ipxeScriptUrl, logger, nodeByMac: (mac) => backend.nodeByMac(mac) };
   const debug = logger.isLevelEnabled('debug');
 
   // ACKs wait for their lease to be committed: one transaction per turn of the event loop

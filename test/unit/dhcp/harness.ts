@@ -3,6 +3,7 @@ import { describeClient } from '../../../src/dhcp/client.js';
 import { dhcpConfigSchema, type DhcpConfig } from '../../../src/dhcp/config.js';
 import { runChain, type Exchange, type Handler, type HandlerEnv } from '../../../src/dhcp/exchange.js';
 import { fullChain } from '../../../src/dhcp/handlers.js';
+import { DiscoveryThrottle } from '../../../src/dhcp/discovery-throttle.js';
 import { LeaseBook } from '../../../src/dhcp/leases.js';
 import { proxyChain } from '../../../src/dhcp/proxy.js';
 import { buildSubnets } from '../../../src/dhcp/subnets.js';
@@ -26,7 +27,7 @@ export function harness(db: Database, backend: BootBackend, raw: unknown, clock:
     },
   });
   const env: HandlerEnv = {
-    config, subnets: buildSubnets(config.subnets), book, backend, serverAddress: SERVER,
+    config, subnets: buildSubnets(config.subnets), book, backend, discovery: new DiscoveryThrottle({ clock: () => clock.now }), serverAddress: SERVER,
     ipxeScriptUrl: (mac) => `http://${SERVER}:8080/boot/${mac}.ipxe`, logger: silentLogger(), nodeByMac: backend.nodeByMac,
   };
   const run = (chain: Handler[], packet: DhcpPacket, bootServerPort = false) => {

@@ -196,6 +196,64 @@ describe('DECLINE, RELEASE, INFORM, expiry, restart', () => {
     expect(h.full(request(T.DISCOVER, '52:54:00:00:00:e5')).reply?.yiaddr).toBe(ip);
   });
 
+  it('DECLINE from another MAC for a bound address is ignored: the owner keeps its lease in memory and SQLite and renews', () => {
+    const { h } = setup({ authoritative: true, declineHoldSeconds: 600 });
+    const ip = dora(h, A, []).ack.reply!.yiaddr;
+    // A spoofed DECLINE (any chaddr, option 50 = the bound address), with and without option 54.
+    expect(h.full(request(T.DECLINE, B, [requested(ip), serverId(SERVER)])).outcome).toBe('decline_ignored');
+    expect(h.full(request(T.DECLINE, C, [requested(ip)])).outcome).toBe('decline_ignored');
+    expect(t.db.prepare('SELECT mac, state FROM leases WHERE ip = ?').get(ip)).toEqual({ mac: A, state: 'bound' });
+    expect(h.book.activeLeaseOf(A)?.ip).toBe(ip);
+    clock.now += 300_000;
+    expect(h.full(request(T.REQUEST, A, [], { ciaddr: ip })).outcome).toBe('ack');
+    expect(h.full(request(T.REQUEST, A, [requested(ip)])).outcome).toBe('ack');
+  });
+
+  it('looping spoofed DECLINEs over the pool takes nothing: every address still goes to DISCOVERs', () => {
+    const { h } = setup({ declineHoldSeconds: 600 });
+    const ip = dora(h, A, []).ack.reply!.yiaddr;
+    h.full(request(T.DISCOVER, B)); // B holds an offer: B's, not D's, to decline
+    for (const a of ['10.0.0.100', '10.0.0.101', '10.0.0.102']) {
+      expect(h.full(request(T.DECLINE, D, [requested(a), serverId(SERVER)])).outcome).toBe('decline_ignored');
+    }
+    expect(t.db.prepare("SELECT count(*) AS n FROM leases WHERE state = 'declined'").get()).toEqual({ n: 0 });
+    const got = [B, C].map((m) => h.full(request(T.DISCOVER, m)).reply?.yiaddr);
+    expect(new Set([ip, ...got]).size).toBe(3);
+  });
+
+  it('DECLINE for an address outside the pools, or one the client was never offered, is not stored', () => {
+    const { h } = setup({ declineHoldSeconds: 600 });
+    const ip = dora(h, A, []).ack.reply!.yiaddr;
+    const free = ['10.0.0.100', '10.0.0.101', '10.0.0.102'].find((a) => a !== ip)!;
+    for (const a of ['192.168.7.7', '10.0.0.150', '10.0.0.11', free]) {
+      expect(h.full(request(T.DECLINE, A, [requested(a), serverId(SERVER)])).outcome).toBe('decline_ignored');
+    }
+    // Another server's DECLINE, and one without option 50, are not ours to act on either.
+    expect(h.full(request(T.DECLINE, A, [requested(ip), serverId('10.0.0.2')])).outcome).toBe('other_server');
+    expect(h.full(request(T.DECLINE, A, [serverId(SERVER)])).outcome).toBe('no_requested_ip');
+    expect(t.db.prepare('SELECT ip, mac, state FROM leases ORDER BY ip').all()).toEqual([{ ip, mac: A, state: 'bound' }]);
+    expect(h.book.activeLeaseOf(A)?.ip).toBe(ip);
+  });
+
+  it('DECLINE of the address just offered (before the REQUEST) quarantines it', () => {
+    const { h } = setup({ declineHoldSeconds: 600 });
+    const ip = h.full(request(T.DISCOVER, A)).reply!.yiaddr;
+    expect(h.full(request(T.DECLINE, A, [requested(ip), serverId(SERVER)])).outcome).toBe('declined');
+    expect(t.db.prepare('SELECT mac, state FROM leases WHERE ip = ?').get(ip)).toEqual({ mac: A, state: 'declined' });
+    expect([A, B, C].map((m) => h.full(request(T.DISCOVER, m)).reply?.yiaddr)).not.toContain(ip);
+  });
+
+  it('a node may decline its own fixed address, not another node\'s', () => {
+    const N2 = node('52:54:00:00:00:02', 'n2', { ip: '10.0.0.12' });
+    const { h } = setup({ declineHoldSeconds: 600 }, [N1, N2]);
+    dora(h, N1.mac, []);
+    dora(h, N2.mac, []);
+    expect(h.full(request(T.DECLINE, N2.mac, [requested('10.0.0.11'), serverId(SERVER)])).outcome).toBe('decline_ignored');
+    expect(t.db.prepare("SELECT mac, state FROM leases WHERE ip = '10.0.0.11'").get()).toEqual({ mac: N1.mac, state: 'bound' });
+    expect(h.full(request(T.DECLINE, N1.mac, [requested('10.0.0.11'), serverId(SERVER)])).outcome).toBe('declined');
+    expect(t.db.prepare("SELECT mac, state FROM leases WHERE ip = '10.0.0.11'").get()).toEqual({ mac: N1.mac, state: 'declined' });
+  });
+
   it('RELEASE frees the address for another client, and the row says released', () => {
     const { h } = setup();
     const ip = dora(h, A, []).ack.reply!.yiaddr;
@@ -248,6 +306,30 @@ describe('unknown MACs and discovery', () => {
     expect(discovered).toEqual([{ mac: A, arch: 7, uuid: null, vendorClass: 'PXEClient:Arch:00000:UNDI:002001', giaddr: '10.0.0.254', circuitId: 'r1p3', remoteId: 'sw01' }]);
     // option 82 echoed back, last
     expect(r.reply!.options.at(-1)!.code).toBe(Opt.RELAY_AGENT_INFO);
+  });
+
+  it('repeated DISCOVERs from one unknown PXE MAC are recorded once per 60 s; other MACs are recorded at once', () => {
+    const { h, discovered } = setup();
+    for (let i = 0; i < 5; i++) {
+      expect(h.full(request(T.DISCOVER, A, [pxe])).outcome).toBe('offer');
+      clock.now += 10_000;
+    }
+    expect(discovered.map((d) => d.mac)).toEqual([A]);
+    h.full(request(T.DISCOVER, B, [pxe]));
+    expect(discovered.map((d) => d.mac)).toEqual([A, B]);
+    clock.now += 10_000; // 60 s after A was recorded
+    h.full(request(T.DISCOVER, A, [pxe]));
+    h.full(request(T.DISCOVER, B, [pxe]));
+    expect(discovered.map((d) => d.mac)).toEqual([A, B, A]);
+  });
+
+  it('proxy mode: repeated PXE DISCOVERs from one unknown MAC are recorded once per 60 s', () => {
+    const { h, discovered } = setup({ mode: 'proxy', subnets: [] });
+    for (let i = 0; i < 3; i++) expect(h.proxy(request(T.DISCOVER, A, [pxe])).outcome).toBe('offer');
+    expect(discovered).toHaveLength(1);
+    clock.now += 60_000;
+    h.proxy(request(T.DISCOVER, A, [pxe]));
+    expect(discovered).toHaveLength(2);
   });
 
   it('policy ignore: silent; pxe-only: PXE served, OS ignored', () => {
