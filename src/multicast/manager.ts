@@ -13,6 +13,7 @@ import { PushRepo, type PushReceiverRecord, type PushRecord } from '../store/pus
 import { defaultGroup, interfaceAddress, linkSpeed } from './net.js';
 import { UdpcastSender } from './sender.js';
 import type { Duplex, SenderEvent } from './sender-types.js';
+import { pushStoreErrors, type PushStoreOp } from './store-errors.js';
 import { resolveTargets, type PushTarget } from './targets.js';
 
 export interface PushOptions {
@@ -58,6 +59,8 @@ interface Active {
   done: Promise<PushProgress>;
   gauge: Record<'joined' | 'done' | 'dropped', number>;
   flush: NodeJS.Timeout;
+  /** Bookkeeping operations that already logged a failure at error level (then: debug). */
+  failed: Set<PushStoreOp>;
 }
 
 /**
@@ -137,8 +140,12 @@ export class PushManager {
       targets: byIp,
       gauge: { joined: 0, done: 0, dropped: 0 },
       done: sender.done.then((r) => this.finished(id, r)),
-      flush: setInterval(() => this.flushProgress(id), 1000),
+      flush: setInterval(() => this.guarded(id, 'flush', () => this.flushProgress(id)), 1000),
+      failed: new Set(),
     };
+    // finished() guards its own writes; this only keeps a surprise from becoming an
+    // unhandled rejection (which exits Node, DHCP and TFTP with it). wait() still sees it.
+    a.done.catch((e: unknown) => this.deps.log.error({ push: id, err: (e as Error).message }, 'push: cannot finish the push'));
     this.active.set(id, a);
     try {
       await sender.start();
@@ -177,7 +184,7 @@ export class PushManager {
       if (!this.pushes.get(id)) throw new NotFoundError(`no push ${id}`);
       return;
     }
-    this.pushes.setState(id, 'cancelled', isoNow(this.clock), reason);
+    this.guarded(id, 'cancel', () => this.pushes.setState(id, 'cancelled', isoNow(this.clock), reason));
     a.sender.cancel(reason);
   }
 
@@ -188,7 +195,7 @@ export class PushManager {
 
   async close(): Promise<void> {
     for (const id of this.active.keys()) this.cancel(id, 'rackboot is shutting down');
-    await Promise.all([...this.active.values()].map((a) => a.done));
+    await Promise.allSettled([...this.active.values()].map((a) => a.done));
   }
 
   private resolveImage(image: string): { label: string; path: string; size: number; sha256: string | null } {
@@ -216,7 +223,30 @@ export class PushManager {
     if (t?.nodeId != null) this.events.record(t.nodeId, stage, isoNow(this.clock), detail);
   }
 
+  /**
+   * Run SQLite bookkeeping of a push; a failure (disk full, SQLITE_BUSY, ...) is counted
+   * and logged, never thrown: it runs in socket handlers and timers of the daemon.
+   */
+  private guarded(id: number, op: PushStoreOp, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      pushStoreErrors(this.deps.metrics).inc({ op });
+      const failed = this.active.get(id)?.failed;
+      const first = !failed?.has(op);
+      failed?.add(op);
+      const msg = `push ${id}: cannot record ${op} in the database: ${(e as Error).message}`;
+      if (first) this.deps.log.error({ push: id, op, code: (e as { code?: string }).code }, msg);
+      else this.deps.log.debug({ push: id, op }, msg);
+    }
+  }
+
   private onEvent(id: number, e: SenderEvent): void {
+    if (e.kind === 'finished') return; // recorded when the sender has closed (finished())
+    this.guarded(id, e.kind, () => this.record(id, e));
+  }
+
+  private record(id: number, e: SenderEvent): void {
     const a = this.active.get(id);
     if (!a) return;
     const now = isoNow(this.clock);
@@ -268,15 +298,20 @@ export class PushManager {
 
   private finished(id: number, r: { ok: boolean; reason: string | null }): PushProgress {
     const a = this.active.get(id)!;
-    this.flushProgress(id);
     clearInterval(a.flush);
-    const now = isoNow(this.clock);
-    this.pushes.markNeverJoined(id, now);
-    const current = this.pushes.get(id)!;
-    const done = this.pushes.receivers(id).filter((x) => x.state === 'done').length;
-    if (current.state !== 'cancelled') this.pushes.setState(id, r.ok ? 'done' : 'failed', now, r.reason ?? `${done} of ${a.targets.size} targets received the image`);
-    for (const s of ['joined', 'done', 'dropped'] as const) this.deps.metrics.pushReceivers.dec({ state: s }, a.gauge[s]);
-    this.active.delete(id);
+    try {
+      this.guarded(id, 'flush', () => this.flushProgress(id));
+      this.guarded(id, 'finish', () => {
+        const now = isoNow(this.clock);
+        this.pushes.markNeverJoined(id, now);
+        const current = this.pushes.get(id)!;
+        const done = this.pushes.receivers(id).filter((x) => x.state === 'done').length;
+        if (current.state !== 'cancelled') this.pushes.setState(id, r.ok ? 'done' : 'failed', now, r.reason ?? `${done} of ${a.targets.size} targets received the image`);
+      });
+    } finally {
+      for (const s of ['joined', 'done', 'dropped'] as const) this.deps.metrics.pushReceivers.dec({ state: s }, a.gauge[s]);
+      this.active.delete(id);
+    }
     this.deps.log.info({ push: id, ok: r.ok, reason: r.reason }, 'push finished');
     return this.progress(id);
   }
