@@ -17,18 +17,18 @@ export function describeChange(body: unknown): string {
 
 /**
  * Write one audit row per mutation once the response is sent (so the status is known),
- * refused ones included. Mounted after authentication, so a token name is always known.
+ * refused ones included — also those refused for a missing or unknown token, recorded
+ * under the name "(no valid token)" (their body is never parsed, so no change is shown).
  */
 export function auditMutations(db: Database, logger: Logger, clock: () => number = Date.now): RequestHandler {
   return (req, res, next) => {
     if (!isMutation(req.method)) return next();
     res.on('finish', () => {
       const auth = authOf(res);
-      if (!auth) return;
       try {
         appendAudit(
           db,
-          { tokenName: auth.token.name, method: req.method, path: req.originalUrl.split('?')[0]!, status: res.statusCode, change: describeChange(req.body) },
+          { tokenName: auth?.token.name ?? '(no valid token)', method: req.method, path: req.originalUrl.split('?')[0]!, status: res.statusCode, change: describeChange(req.body) },
           clock,
         );
       } catch (err) {

@@ -52,7 +52,7 @@ function presentedToken(req: Request): { secret: string; via: Auth['via'] } {
   throw new AuthError('unauthorized', 'missing bearer token: send Authorization: Bearer <token> (create one with `rackboot token create --name NAME`)');
 }
 
-function sameValue(a: string, b: string): boolean {
+export function sameValue(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

@@ -4,7 +4,7 @@ import { AuthError } from '../errors.js';
 import { verifyToken } from '../store/tokens.js';
 import type { AppDeps } from './app.js';
 import { auditMutations } from './audit-log.js';
-import { csrfFor, CSRF_FIELD, isMutation, parseCookies, TOKEN_COOKIE, type Auth } from './auth.js';
+import { csrfFor, CSRF_FIELD, isMutation, parseCookies, TOKEN_COOKIE, type Auth, sameValue } from './auth.js';
 import { describeError } from './errors.js';
 import { loadViews, webDir } from './views.js';
 import { webPages } from './web-pages.js';
@@ -43,7 +43,7 @@ function webAuth(db: Database, clock: () => number) {
     res.locals.auth = auth;
     if (isMutation(req.method)) {
       const sent = (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
-      if (sent !== auth.csrf || !sameOrigin(req)) throw new AuthError('forbidden', 'this form is stale or came from another site; reload the page and try again');
+      if (typeof sent !== 'string' || !sameValue(sent, auth.csrf) || !sameOrigin(req)) throw new AuthError('forbidden', 'this form is stale or came from another site; reload the page and try again');
       if (token.readOnly) throw new AuthError('forbidden', `token ${token.name} is read-only`);
     }
     next();

