@@ -67,9 +67,18 @@ async function openInRoot(root: string, rel: string): Promise<Lookup> {
     return ACCESS(`cannot open ${real}: ${code ?? (e as Error).message}`);
   }
   const fst = await handle.stat();
-  if (!fst.isFile() || fst.ino !== st.ino) {
+  // O_NOFOLLOW covers only the last component: a directory swapped for a symlink between
+  // realpath and open would still land outside. What the descriptor really is, says /proc.
+  let opened = real;
+  try {
+    opened = await realpath(`/proc/self/fd/${handle.fd}`);
+  } catch {
+    // no /proc: the dev+ino comparison below still holds
+  }
+  const inside = opened === realRoot || opened.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
+  if (!fst.isFile() || fst.ino !== st.ino || fst.dev !== st.dev || !inside) {
     await handle.close();
-    return ACCESS(`${real} changed while being opened`);
+    return ACCESS(`${real} changed while being opened${inside ? '' : ` (now ${opened}, outside ${root})`}`);
   }
   return { handle, size: fst.size };
 }
