@@ -40,9 +40,14 @@ export class Output {
     }
   }
 
+  /** Throws ReceiveError('io') when the write fails (ENOSPC, EIO, ...). */
   write(data: Buffer): void {
     let at = 0;
-    while (at < data.length) at += writeSync(this.fd, data, at, data.length - at);
+    try {
+      while (at < data.length) at += writeSync(this.fd, data, at, data.length - at);
+    } catch (e) {
+      throw new ReceiveError('io', `cannot write ${this.temp ?? this.path} at byte ${this.bytes + at}: ${(e as Error).message}`);
+    }
     this.hash.update(data);
     this.bytes += data.length;
   }

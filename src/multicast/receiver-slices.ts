@@ -1,4 +1,4 @@
-import { bitIsSet, bitSet, newBitmap } from '../wire/udpcast/index.js';
+import { MAX_BLOCK_SIZE, bitIsSet, bitSet, newBitmap } from '../wire/udpcast/index.js';
 
 /** A slice being received: its bytes, and which blocks arrived (LSB-first, as on the wire). */
 export class IncomingSlice {
@@ -42,7 +42,12 @@ export class SliceWindow {
   constructor(
     readonly blockSize: number,
     readonly ahead = 4,
-  ) {}
+  ) {
+    // slices of up to 1024 blocks are allocated from it: never size them from an unchecked packet
+    if (!Number.isInteger(blockSize) || blockSize < 1 || blockSize > MAX_BLOCK_SIZE) {
+      throw new RangeError(`block size ${blockSize} is outside 1..${MAX_BLOCK_SIZE}`);
+    }
+  }
 
   get(index: number, bytes: number): IncomingSlice | null {
     if (index < this.next || index >= this.next + this.ahead) return null;

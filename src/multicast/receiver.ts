@@ -4,6 +4,7 @@ import { hexDump, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { DEFAULT_CAPABILITIES, decode, encode, newBitmap, bitIsSet, type ReceiverMessage, type SenderMessage } from '../wire/udpcast/index.js';
 import { Output, ReceiveError } from './output.js';
+import { checkConnectReply } from './receiver-checks.js';
 import { SliceWindow } from './receiver-slices.js';
 
 export interface ReceiveOptions {
@@ -44,6 +45,8 @@ export function receive(o: ReceiveOptions): Promise<ReceiveResult> {
     let ended = false;
     let settled = false;
     let lastHeard = Date.now();
+    /** Why the last CONNECT_REPLY was not usable, for the timeout message. */
+    let rejected: string | null = null;
     const send = (m: ReceiverMessage, ip: string, port: number) => sock.send(encode(m), port, ip);
     const connectReq = (ip: string) => send({ op: 'connect-req', capabilities: DEFAULT_CAPABILITIES, rcvbuf: 212992 }, ip, o.portBase + 1);
 
@@ -60,7 +63,14 @@ export function receive(o: ReceiveOptions): Promise<ReceiveResult> {
     const timer = setInterval(() => {
       if (ended) return;
       if (Date.now() - lastHeard > o.timeoutMs) {
-        finish(new ReceiveError('timeout', sender ? `timeout: no data from the sender ${sender.ip} for ${o.timeoutMs / 1000} s` : `timeout: no sender answered within ${o.timeoutMs / 1000} s on port ${o.portBase}`));
+        finish(
+          new ReceiveError(
+            'timeout',
+            sender ? `timeout: no data from the sender ${sender.ip} for ${o.timeoutMs / 1000} s`
+            : rejected ? `timeout: no usable sender answered within ${o.timeoutMs / 1000} s on port ${o.portBase} (${rejected})`
+            : `timeout: no sender answered within ${o.timeoutMs / 1000} s on port ${o.portBase}`,
+          ),
+        );
       } else if (!sender) connectReq(o.broadcast);
     }, 1000);
 
@@ -69,15 +79,26 @@ export function receive(o: ReceiveOptions): Promise<ReceiveResult> {
         if (m.op === 'hello') connectReq(ip);
         if (m.op !== 'connect-reply') return;
         if (m.client < 0) return finish(new ReceiveError('refused', `refused by the sender at ${ip}: this host is not a target of the push (client number −1)`));
+        // Checked before anything is sized or joined from it; a bad reply is dropped and
+        // counted like a malformed datagram (a real sender may still answer).
+        const check = checkConnectReply(m, o);
+        if (!check.ok) {
+          rejected = `CONNECT_REPLY from ${ip} ignored: ${check.problem}`;
+          o.metrics.malformed.inc({ protocol: 'udpcast' });
+          o.log.warn({ from: `${ip}:${port}`, group: m.group, blockSize: m.blockSize }, `udpcast: ${rejected}`);
+          return;
+        }
+        if (check.join) {
+          try {
+            sock.addMembership(m.group, o.ip);
+          } catch (e) {
+            return finish(new ReceiveError('io', `cannot join the data group ${m.group} announced by ${ip} on ${o.ip}: ${(e as Error).message}`));
+          }
+        }
         sender = { ip, port };
         client = m.client;
         window = new SliceWindow(m.blockSize);
-        sock.addMembership(m.group, o.ip);
-        try {
-          output = new Output(o.out);
-        } catch (e) {
-          return finish(e as Error);
-        }
+        output = new Output(o.out); // throws ReceiveError('io'): finished by the message handler
         o.log.info({ sender: ip, client, group: m.group }, 'udpcast: connected');
         return;
       }
@@ -127,6 +148,7 @@ export function receive(o: ReceiveOptions): Promise<ReceiveResult> {
       }
       // Like udp-receiver: keep answering repeated end REQACKs for a while, then DISCONNECT.
       setTimeout(() => {
+        if (settled) return; // the socket failed meanwhile
         send({ op: 'disconnect' }, sender!.ip, sender!.port);
         setTimeout(() => ('error' in outcome ? finish(outcome.error) : finish(null, outcome.result)), 20);
       }, LINGER_MS);
@@ -143,7 +165,14 @@ export function receive(o: ReceiveOptions): Promise<ReceiveResult> {
         o.log.warn({ from: `${rinfo.address}:${rinfo.port}`, hex: hexDump(buf) }, `udpcast: malformed datagram: ${e.message}`);
         return;
       }
-      if (['hello', 'connect-reply', 'data', 'reqack'].includes(m.op)) onSenderMessage(m as SenderMessage, rinfo.address, rinfo.port);
+      if (!['hello', 'connect-reply', 'data', 'reqack'].includes(m.op)) return;
+      // Nothing may throw out of a socket handler: a write error (ENOSPC, EIO) or any
+      // surprise ends the receive with a ReceiveError, and the temporary file goes.
+      try {
+        onSenderMessage(m as SenderMessage, rinfo.address, rinfo.port);
+      } catch (e) {
+        finish(e instanceof ReceiveError ? e : new ReceiveError('aborted', `udpcast receiver: ${(e as Error).message}`));
+      }
     });
     sock.on('error', (e) => finish(new ReceiveError('io', `udpcast receiver socket: ${e.message}`)));
     sock.bind(o.portBase, () => {
