@@ -17,11 +17,14 @@ let t: ReturnType<typeof tempDb>;
 let server: DhcpServer;
 let relay: Socket;
 let metrics: Metrics;
+let discovered: ReturnType<typeof fakeBackend>['discovered'];
 const replies: DhcpPacket[] = [];
 
 async function start(extra: object = {}) {
   metrics = new Metrics();
-  const { backend } = fakeBackend([node('52:54:00:00:00:01', 'n1', { ip: '10.5.0.11' })]);
+  const fb = fakeBackend([node('52:54:00:00:00:01', 'n1', { ip: '10.5.0.11' })]);
+  const backend = fb.backend;
+  discovered = fb.discovered;
   server = await startDhcpServer({
     config: dhcpConfigSchema.parse({
       mode: 'full', listenAddress: '127.0.0.1', serverPort: PORT, clientPort: PORT + 1,
@@ -40,6 +43,14 @@ const counter = async (name: string, labels: Record<string, string>): Promise<nu
 
 function relayed(type: number, mac: string, opts = [] as DhcpPacket['options']): DhcpPacket {
   return request(type, mac, opts, { giaddr: '127.0.0.2', hops: 1 });
+}
+
+/** Wait until a counter reaches `n` (packets without a reply). */
+async function counted(labels: Record<string, string>, n: number, timeoutMs = 1000): Promise<number> {
+  const end = Date.now() + timeoutMs;
+  let v = 0;
+  while ((v = await counter('rackboot_dhcp_packets_total', labels)) < n && Date.now() < end) await new Promise((res) => setTimeout(res, 5));
+  return v;
 }
 
 async function exchange(p: DhcpPacket, timeoutMs = 500): Promise<DhcpPacket | undefined> {
@@ -102,6 +113,31 @@ describe('startDhcpServer over loopback', () => {
     const fixed = await exchange(relayed(MessageType.DISCOVER, '52:54:00:00:00:01'));
     expect(fixed?.yiaddr).toBe('10.5.0.11');
     expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
+  it('a spoofed DECLINE for a bound address is counted as decline_ignored and the owner still renews', async () => {
+    await start({ authoritative: true });
+    const owner = '52:54:00:00:00:c1';
+    const offer = await exchange(relayed(MessageType.DISCOVER, owner));
+    const ip = offer!.yiaddr;
+    const ack = await exchange({ ...relayed(MessageType.REQUEST, owner, [requested(ip), serverId('127.0.0.1')]), xid: offer!.xid });
+    expect(ack && read.messageType(ack)).toBe(MessageType.ACK);
+    relay.send(encodePacket(relayed(MessageType.DECLINE, '52:54:00:00:00:c2', [requested(ip), serverId('127.0.0.1')])), PORT, '127.0.0.1');
+    expect(await counted({ type: 'decline', outcome: 'decline_ignored' }, 1)).toBe(1);
+    expect(t.db.prepare('SELECT mac, state FROM leases WHERE ip = ?').get(ip)).toEqual({ mac: owner, state: 'bound' });
+    const renew = await exchange(relayed(MessageType.REQUEST, owner, [requested(ip)]));
+    expect(renew && read.messageType(renew)).toBe(MessageType.ACK);
+    // The owner's own DECLINE is acted on.
+    relay.send(encodePacket(relayed(MessageType.DECLINE, owner, [requested(ip), serverId('127.0.0.1')])), PORT, '127.0.0.1');
+    expect(await counted({ type: 'decline', outcome: 'declined' }, 1)).toBe(1);
+  });
+
+  it('repeated PXE DISCOVERs from one unknown MAC are recorded as discovered once', async () => {
+    await start();
+    const pxe = option.text(Opt.VENDOR_CLASS, 'PXEClient:Arch:00000:UNDI:002001');
+    for (let i = 0; i < 5; i++) expect(await exchange(relayed(MessageType.DISCOVER, '52:54:00:00:00:d1', [pxe]))).toBeDefined();
+    expect(await exchange(relayed(MessageType.DISCOVER, '52:54:00:00:00:d2', [pxe]))).toBeDefined();
+    expect(discovered.map((d) => d.mac)).toEqual(['52:54:00:00:00:d1', '52:54:00:00:00:d2']);
   });
 
   it('a NAK to a relay carries the broadcast flag', async () => {
