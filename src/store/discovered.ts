@@ -28,6 +28,9 @@ const toDiscovered = (r: DiscoveredRow): DiscoveredMachine => ({
   seenCount: r.seen_count,
 });
 
+/** Most machines kept in the discovered list; the least recently seen go first. */
+export const DISCOVERED_CAP = 10_000;
+
 export class DiscoveredRepo {
   constructor(private readonly db: Database) {}
 
@@ -40,6 +43,9 @@ export class DiscoveredRepo {
            last_seen = excluded.last_seen, seen_count = seen_count + 1`,
       )
       .run({ ...d, at });
+    // Spoofed DISCOVERs with random MACs must not grow the table without bound.
+    const n = (stmt(this.db, 'SELECT count(*) AS n FROM discovered').get() as { n: number }).n;
+    if (n > DISCOVERED_CAP) stmt(this.db, 'DELETE FROM discovered WHERE mac IN (SELECT mac FROM discovered ORDER BY last_seen LIMIT ?)').run(n - DISCOVERED_CAP);
   }
   byMac(mac: string): DiscoveredMachine | undefined {
     const r = stmt(this.db, 'SELECT * FROM discovered WHERE mac = ?').get(mac) as DiscoveredRow | undefined;

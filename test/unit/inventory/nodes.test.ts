@@ -92,3 +92,23 @@ describe('nodes', () => {
     expect(t.backend.stageForFile(n, 'other.bin')).toBeUndefined();
   });
 });
+
+describe('discovered list', () => {
+  it('is capped: past the cap the least recently seen machines are evicted', async () => {
+    const { DISCOVERED_CAP } = await import('../../../src/store/discovered.js');
+    let now = Date.parse('2026-11-22T10:00:00Z');
+    const t = testInventory({ clock: () => now });
+    const mac = (i: number) => `02:00:00:${[(i >> 16) & 255, (i >> 8) & 255, i & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+    const seen = (i: number) => t.backend.recordDiscovered({ mac: mac(i), arch: 0, uuid: null, vendorClass: null, giaddr: null, circuitId: null, remoteId: null });
+    t.db.transaction(() => {
+      for (let i = 0; i < DISCOVERED_CAP + 5; i++) {
+        now += 1000;
+        seen(i);
+      }
+    })();
+    const list = t.inventory.listDiscovered();
+    expect(list).toHaveLength(DISCOVERED_CAP);
+    expect(list.some((d) => d.mac === mac(0))).toBe(false);
+    expect(list.some((d) => d.mac === mac(DISCOVERED_CAP + 4))).toBe(true);
+  });
+});
