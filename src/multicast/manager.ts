@@ -61,6 +61,8 @@ interface Active {
   flush: NodeJS.Timeout;
   /** Bookkeeping operations that already logged a failure at error level (then: debug). */
   failed: Set<PushStoreOp>;
+  /** Receivers dropped so far: one that rejoins (DISCONNECT while waiting) leaves the dropped gauge. */
+  dropped: Set<string>;
 }
 
 /**
@@ -142,6 +144,7 @@ export class PushManager {
       done: sender.done.then((r) => this.finished(id, r)),
       flush: setInterval(() => this.guarded(id, 'flush', () => this.flushProgress(id)), 1000),
       failed: new Set(),
+      dropped: new Set(),
     };
     // finished() guards its own writes; this only keeps a surprise from becoming an
     // unhandled rejection (which exits Node, DHCP and TFTP with it). wait() still sees it.
@@ -255,11 +258,15 @@ export class PushManager {
       this.deps.metrics.pushReceivers.inc({ state }, d);
     };
     switch (e.kind) {
-      case 'joined':
-        this.pushes.upsertReceiver(id, e.receiver.ip, { state: 'joined', client: e.receiver.client, joinedAt: now });
+      case 'joined': {
+        const rejoined = a.dropped.delete(e.receiver.ip);
+        const clear = rejoined ? { bytesConfirmed: 0, finishedAt: null, detail: null } : {};
+        this.pushes.upsertReceiver(id, e.receiver.ip, { state: 'joined', client: e.receiver.client, joinedAt: now, ...clear });
         this.stage(a.targets.get(e.receiver.ip), 'push-joined', `push ${id}`);
+        if (rejoined) gauge('dropped', -1);
         gauge('joined', 1);
         break;
+      }
       case 'refused':
         if (a.targets.has(e.ip)) this.pushes.upsertReceiver(id, e.ip, { detail: `refused: ${e.reason}` });
         else this.pushes.upsertReceiver(id, e.ip, { state: 'refused', detail: e.reason, finishedAt: now });
@@ -278,6 +285,7 @@ export class PushManager {
         gauge('done', 1);
         break;
       case 'dropped':
+        a.dropped.add(e.receiver.ip);
         this.pushes.upsertReceiver(id, e.receiver.ip, { state: 'dropped', bytesConfirmed: e.receiver.confirmed, finishedAt: now, detail: e.receiver.reason });
         this.stage(a.targets.get(e.receiver.ip), 'push-dropped', `push ${id}: ${e.receiver.reason}`);
         gauge('joined', -1);
