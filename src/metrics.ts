@@ -53,6 +53,12 @@ export class Metrics {
     labelNames: ['state'] as const,
     registers: [this.registry],
   });
+  readonly pushStoreErrors = new Counter({
+    name: 'rackboot_push_store_errors_total',
+    help: 'Multicast push bookkeeping writes to SQLite that failed, by operation (the push goes on)',
+    labelNames: ['op'] as const,
+    registers: [this.registry],
+  });
   readonly nodesByStage = new Gauge({
     name: 'rackboot_nodes_by_stage',
     help: 'Registered nodes by last boot stage reached',

@@ -13,7 +13,7 @@ import { PushRepo, type PushReceiverRecord, type PushRecord } from '../store/pus
 import { defaultGroup, interfaceAddress, linkSpeed } from './net.js';
 import { UdpcastSender } from './sender.js';
 import type { Duplex, SenderEvent } from './sender-types.js';
-import { pushStoreErrors, type PushStoreOp } from './store-errors.js';
+import type { PushStoreOp } from './store-errors.js';
 import { resolveTargets, type PushTarget } from './targets.js';
 
 export interface PushOptions {
@@ -234,7 +234,7 @@ export class PushManager {
     try {
       fn();
     } catch (e) {
-      pushStoreErrors(this.deps.metrics).inc({ op });
+      this.deps.metrics.pushStoreErrors.inc({ op });
       const failed = this.active.get(id)?.failed;
       const first = !failed?.has(op);
       failed?.add(op);
