@@ -3,7 +3,6 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Config } from '../config.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import type { BootStage } from '../inventory/types.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { isoNow } from '../store/db.js';
@@ -13,6 +12,7 @@ import { PushRepo, type PushReceiverRecord, type PushRecord } from '../store/pus
 import { defaultGroup, interfaceAddress, linkSpeed } from './net.js';
 import { UdpcastSender } from './sender.js';
 import type { Duplex, SenderEvent } from './sender-types.js';
+import { recordPushEvent, type ReceiverBook } from './push-events.js';
 import type { PushStoreOp } from './store-errors.js';
 import { resolveTargets, type PushTarget } from './targets.js';
 
@@ -53,16 +53,12 @@ export interface PushManagerDeps {
   clock?: () => number;
 }
 
-interface Active {
+interface Active extends ReceiverBook {
   sender: UdpcastSender;
-  targets: Map<string, PushTarget>;
   done: Promise<PushProgress>;
-  gauge: Record<'joined' | 'done' | 'dropped', number>;
   flush: NodeJS.Timeout;
   /** Bookkeeping operations that already logged a failure at error level (then: debug). */
   failed: Set<PushStoreOp>;
-  /** Receivers dropped so far: one that rejoins (DISCONNECT while waiting) leaves the dropped gauge. */
-  dropped: Set<string>;
 }
 
 /**
@@ -222,10 +218,6 @@ export class PushManager {
     return p;
   }
 
-  private stage(t: PushTarget | undefined, stage: BootStage, detail: string): void {
-    if (t?.nodeId != null) this.events.record(t.nodeId, stage, isoNow(this.clock), detail);
-  }
-
   /**
    * Run SQLite bookkeeping of a push; a failure (disk full, SQLITE_BUSY, ...) is counted
    * and logged, never thrown: it runs in socket handlers and timers of the daemon.
@@ -246,55 +238,10 @@ export class PushManager {
 
   private onEvent(id: number, e: SenderEvent): void {
     if (e.kind === 'finished') return; // recorded when the sender has closed (finished())
-    this.guarded(id, e.kind, () => this.record(id, e));
-  }
-
-  private record(id: number, e: SenderEvent): void {
     const a = this.active.get(id);
     if (!a) return;
-    const now = isoNow(this.clock);
-    const gauge = (state: 'joined' | 'done' | 'dropped', d: number) => {
-      a.gauge[state] += d;
-      this.deps.metrics.pushReceivers.inc({ state }, d);
-    };
-    switch (e.kind) {
-      case 'joined': {
-        const rejoined = a.dropped.delete(e.receiver.ip);
-        const clear = rejoined ? { bytesConfirmed: 0, finishedAt: null, detail: null } : {};
-        this.pushes.upsertReceiver(id, e.receiver.ip, { state: 'joined', client: e.receiver.client, joinedAt: now, ...clear });
-        this.stage(a.targets.get(e.receiver.ip), 'push-joined', `push ${id}`);
-        if (rejoined) gauge('dropped', -1);
-        gauge('joined', 1);
-        break;
-      }
-      case 'refused':
-        if (a.targets.has(e.ip)) this.pushes.upsertReceiver(id, e.ip, { detail: `refused: ${e.reason}` });
-        else this.pushes.upsertReceiver(id, e.ip, { state: 'refused', detail: e.reason, finishedAt: now });
-        this.deps.log.warn({ push: id, ip: e.ip, reason: e.reason }, 'receiver refused');
-        break;
-      case 'started': {
-        this.pushes.setState(id, 'running', now);
-        const never = this.pushes.markNeverJoined(id, now);
-        if (never.length > 0) this.deps.log.warn({ push: id, neverJoined: never }, 'push started without these targets');
-        break;
-      }
-      case 'receiver-done':
-        this.pushes.upsertReceiver(id, e.receiver.ip, { state: 'done', bytesConfirmed: e.receiver.confirmed, finishedAt: now });
-        this.stage(a.targets.get(e.receiver.ip), 'push-done', `push ${id}`);
-        gauge('joined', -1);
-        gauge('done', 1);
-        break;
-      case 'dropped':
-        a.dropped.add(e.receiver.ip);
-        this.pushes.upsertReceiver(id, e.receiver.ip, { state: 'dropped', bytesConfirmed: e.receiver.confirmed, finishedAt: now, detail: e.receiver.reason });
-        this.stage(a.targets.get(e.receiver.ip), 'push-dropped', `push ${id}: ${e.receiver.reason}`);
-        gauge('joined', -1);
-        gauge('dropped', 1);
-        this.deps.log.warn({ push: id, ip: e.receiver.ip, reason: e.receiver.reason }, 'receiver dropped');
-        break;
-      case 'finished':
-        break; // recorded when the sender has closed (finished())
-    }
+    const ctx = { pushes: this.pushes, events: this.events, metrics: this.deps.metrics, log: this.deps.log, clock: this.clock };
+    this.guarded(id, e.kind, () => recordPushEvent(ctx, id, a, e));
   }
 
   private flushProgress(id: number): void {
