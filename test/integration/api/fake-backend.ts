@@ -1,5 +1,6 @@
 import type { BootBackend } from '../../../src/boot/backend.js';
 import type { BootStage, Node } from '../../../src/inventory/types.js';
+import { testNode } from '../../helpers/nodes.js';
 
 /** A table-driven BootBackend for route tests that do not need the inventory. */
 export class FakeBackend implements BootBackend {
@@ -26,20 +27,5 @@ export class FakeBackend implements BootBackend {
 }
 
 export function node(hostname: string, mac: string, ip: string | null): Node {
-  return {
-    id: 1,
-    mac,
-    hostname,
-    ip,
-    nodeId: 1,
-    cluster: null,
-    rack: 'r1',
-    profile: null,
-    extraArgs: '',
-    domain: null,
-    rootPath: null,
-    dhcpOptions: {},
-    lastStage: null,
-    lastStageAt: null,
-  };
+  return testNode(mac, hostname, { ip, nodeId: 1, rack: 'r1' });
 }

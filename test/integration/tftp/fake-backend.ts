@@ -1,22 +1,8 @@
 import type { BootBackend } from '../../../src/boot/backend.js';
 import type { BootStage, Node } from '../../../src/inventory/types.js';
+import { testNode } from '../../helpers/nodes.js';
 
-export const node1: Node = {
-  id: 1,
-  mac: '00:02:b3:3f:78:8c',
-  hostname: 'node1',
-  ip: '127.0.0.1',
-  nodeId: 1,
-  cluster: null,
-  rack: null,
-  profile: 'krg',
-  extraArgs: '',
-  domain: null,
-  rootPath: null,
-  dhcpOptions: {},
-  lastStage: null,
-  lastStageAt: null,
-};
+export const node1: Node = testNode('00:02:b3:3f:78:8c', 'node1', { ip: '127.0.0.1', nodeId: 1, profile: 'krg' });
 
 /** A plain-object BootBackend: one node at 127.0.0.1, configs by name, stages recorded in `stages`. */
 export function fakeBackend(configs: Record<string, string>): BootBackend & {

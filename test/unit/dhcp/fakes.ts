@@ -4,13 +4,11 @@ import { join } from 'node:path';
 import type { BootBackend } from '../../../src/boot/backend.js';
 import type { BootStage, DiscoveredMachine, Node } from '../../../src/inventory/types.js';
 import { openDatabase, type Database } from '../../../src/store/db.js';
+import { testNode } from '../../helpers/nodes.js';
 import { MessageType, Opt, macToChaddr, option, type DhcpOption, type DhcpPacket } from '../../../src/wire/dhcp/index.js';
 
 export function node(mac: string, hostname: string, extra: Partial<Node> = {}): Node {
-  return {
-    id: Math.floor(Math.random() * 1e6), mac, hostname, ip: null, nodeId: null, cluster: null, rack: null, profile: null,
-    extraArgs: '', domain: null, rootPath: null, dhcpOptions: {}, lastStage: null, lastStageAt: null, ...extra,
-  };
+  return testNode(mac, hostname, { id: Math.floor(Math.random() * 1e6), ...extra });
 }
 
 /** A BootBackend over a plain list of nodes, recording what the server reports. */
