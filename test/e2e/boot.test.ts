@@ -5,10 +5,10 @@
  * cloud kernel and a busybox initrd that reports back. Asserts on the guests' serial
  * consoles and on the stages the inventory recorded (`rackboot node show --json`).
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LabSession } from '../../lab/lib/session.js';
 import { listDiscovered, showNode } from '../../lab/lib/rackboot.js';
-import { setupOnce } from './lib/setup.js';
+import { labSuite, registerNode } from './lib/setup.js';
 import { BIOS_STAGES, bootToPoweroff, expectRegisteredBoot, expectStagesInOrder } from './lib/expect-boot.js';
 
 const HTTP_PORT = 8080;
@@ -26,22 +26,9 @@ describe('rackboot boots two registered guests and one unregistered at once (fla
   const N1 = { mac: '52:54:00:e2:00:01', ip: '10.79.2.11', hostname: 'e2e-n1', nodeId: 1 };
   const N2 = { mac: '52:54:00:e2:00:02', ip: '10.79.2.12', hostname: 'e2e-n2', nodeId: 7 };
   const UNKNOWN_MAC = '52:54:00:e2:00:99';
-  let s: LabSession | undefined;
-  let ok = false;
-
-  const ready = setupOnce(async () => {
-    s = await LabSession.open({ tag: 'rbtea', subnet: '10.79.2', guests: 4, httpPort: HTTP_PORT, defaultProfile: 'discovery', ipxeScript: false });
+  const { ready, passed } = labSuite({ tag: 'rbtea', subnet: '10.79.2', guests: 4, httpPort: HTTP_PORT, defaultProfile: 'discovery', ipxeScript: false }, (s) => {
     addProfiles(s, 'images/vmlinuz', 'images/initrd.gz');
-    for (const n of [N1, N2]) {
-      s.cli('node', 'add', '--mac', n.mac, '--hostname', n.hostname, '--ip', n.ip, '--node-id', String(n.nodeId), '--profile', 'diskless');
-    }
-    await s.startServer();
-    return s;
-  });
-
-  afterAll(async () => {
-    if (s && !ok) console.error(`e2e logs kept in ${s.workDir}`);
-    await s?.close(ok);
+    for (const n of [N1, N2]) registerNode(s, n, 'diskless');
   });
 
   it('each registered guest boots with its own node_id and fixed address and reports up; the unknown one is discovered, boots the default profile, and boots as a node once added --from-discovered', async () => {
@@ -78,17 +65,14 @@ describe('rackboot boots two registered guests and one unregistered at once (fla
     expectRegisteredBoot(serial4, N3, g4);
     expect(serial4).toMatch(/rackboot-e2e: cmdline=.*rbprofile=diskless.*node_id=3\b/);
     expectStagesInOrder(showNode(session.files.configFile, N3.hostname), BIOS_STAGES);
-    ok = true;
+    passed();
   });
 });
 
 describe('rackboot boots a guest with the seed layout (X86PC/linux/linux.0 + pathprefix)', () => {
   const N = { mac: '52:54:00:e2:01:01', ip: '10.79.3.21', hostname: 'e2e-seed1', nodeId: 3 };
-  let s: LabSession | undefined;
-  let ok = false;
-
-  const ready = setupOnce(async () => {
-    s = await LabSession.open({
+  const { ready, passed } = labSuite(
+    {
       tag: 'rbtes',
       subnet: '10.79.3',
       guests: 1,
@@ -97,19 +81,14 @@ describe('rackboot boots a guest with the seed layout (X86PC/linux/linux.0 + pat
       biosLoader: 'X86PC/linux/linux.0',
       pathPrefix: 'X86PC/linux/',
       loaderCopy: 'X86PC/linux/linux.0',
-    });
-    // pxelinux resolves these against the prefix: it asks for X86PC/linux/images/vmlinuz,
-    // which the session put under the boot folder, as the seed tree had it.
-    addProfiles(s, 'images/vmlinuz', 'images/initrd.gz');
-    s.cli('node', 'add', '--mac', N.mac, '--hostname', N.hostname, '--ip', N.ip, '--node-id', String(N.nodeId), '--profile', 'diskless');
-    await s.startServer();
-    return s;
-  });
-
-  afterAll(async () => {
-    if (s && !ok) console.error(`e2e logs kept in ${s.workDir}`);
-    await s?.close(ok);
-  });
+    },
+    (s) => {
+      // pxelinux resolves these against the prefix: it asks for X86PC/linux/images/vmlinuz,
+      // which the session put under the boot folder, as the seed tree had it.
+      addProfiles(s, 'images/vmlinuz', 'images/initrd.gz');
+      registerNode(s, N, 'diskless');
+    },
+  );
 
   it('loads linux.0 from the prefix, resolves its per-MAC config under the prefix, boots and reports up', async () => {
     const session = ready();
@@ -124,26 +103,15 @@ describe('rackboot boots a guest with the seed layout (X86PC/linux/linux.0 + pat
     expect(log).toMatch(/X86PC\/linux\/pxelinux\.cfg\/01-52-54-00-e2-01-01/);
     expect(log).toMatch(/sent .*path=X86PC\/linux\/images\/vmlinuz/);
     expect(shown.events.find((e) => e.stage === 'loader')?.detail).toBe('X86PC/linux/linux.0');
-    ok = true;
+    passed();
   });
 });
 
 describe('rackboot boots a UEFI guest (OVMF + iPXE EFI ROM, option 93 = 7 → syslinux.efi)', () => {
   const N = { mac: '52:54:00:e2:02:01', ip: '10.79.4.31', hostname: 'e2e-uefi1', nodeId: 5 };
-  let s: LabSession | undefined;
-  let ok = false;
-
-  const ready = setupOnce(async () => {
-    s = await LabSession.open({ tag: 'rbteu', subnet: '10.79.4', guests: 1, httpPort: HTTP_PORT, ipxeScript: false, efiLoader: 'syslinux.efi', efi: true });
+  const { ready, passed } = labSuite({ tag: 'rbteu', subnet: '10.79.4', guests: 1, httpPort: HTTP_PORT, ipxeScript: false, efiLoader: 'syslinux.efi', efi: true }, (s) => {
     addProfiles(s, 'images/vmlinuz', 'images/initrd.gz');
-    s.cli('node', 'add', '--mac', N.mac, '--hostname', N.hostname, '--ip', N.ip, '--node-id', String(N.nodeId), '--profile', 'diskless');
-    await s.startServer();
-    return s;
-  });
-
-  afterAll(async () => {
-    if (s && !ok) console.error(`e2e logs kept in ${s.workDir}`);
-    await s?.close(ok);
+    registerNode(s, N, 'diskless');
   });
 
   it('the EFI firmware gets the EFI loader, which loads its config, kernel and initrd; the node reports up', async () => {
@@ -159,26 +127,15 @@ describe('rackboot boots a UEFI guest (OVMF + iPXE EFI ROM, option 93 = 7 → sy
     expect(shown.events.find((e) => e.stage === 'loader')?.detail).toBe('syslinux.efi');
     const log = session.server!.output();
     expect(log).toMatch(/sent .*path=ldlinux\.e64/);
-    ok = true;
+    passed();
   });
 });
 
 describe('rackboot chainloads iPXE to its HTTP script (loaders.ipxeScript: true)', () => {
   const N = { mac: '52:54:00:e2:03:01', ip: '10.79.5.41', hostname: 'e2e-ipxe1', nodeId: 9 };
-  let s: LabSession | undefined;
-  let ok = false;
-
-  const ready = setupOnce(async () => {
-    s = await LabSession.open({ tag: 'rbtei', subnet: '10.79.5', guests: 1, httpPort: HTTP_PORT, ipxeScript: true });
+  const { ready, passed } = labSuite({ tag: 'rbtei', subnet: '10.79.5', guests: 1, httpPort: HTTP_PORT, ipxeScript: true }, (s) => {
     addProfiles(s, 'images/vmlinuz', 'images/initrd.gz');
-    s.cli('node', 'add', '--mac', N.mac, '--hostname', N.hostname, '--ip', N.ip, '--node-id', String(N.nodeId), '--profile', 'diskless');
-    await s.startServer();
-    return s;
-  });
-
-  afterAll(async () => {
-    if (s && !ok) console.error(`e2e logs kept in ${s.workDir}`);
-    await s?.close(ok);
+    registerNode(s, N, 'diskless');
   });
 
   it('the iPXE ROM (user class iPXE) gets its script URL, fetches kernel and initrd over HTTP, and the node reports up', async () => {
@@ -192,6 +149,6 @@ describe('rackboot chainloads iPXE to its HTTP script (loaders.ipxeScript: true)
     expectStagesInOrder(shown, ['discover', 'offer', 'ack', 'config', 'kernel', 'initrd', 'os-lease', 'up']);
     expect(shown.events.find((e) => e.stage === 'config')?.detail).toMatch(/boot\/52:54:00:e2:03:01\.ipxe\b/);
     expect(shown.events.some((e) => e.stage === 'loader')).toBe(false);
-    ok = true;
+    passed();
   });
 });
