@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createToken, listTokens, removeToken } from '../store/tokens.js';
 import type { CliContext } from './context.js';
+import { json, table } from './shared.js';
 
 /**
  * `rackboot token create|list|rm`: API bearer tokens. The secret is printed once, at
@@ -26,9 +27,9 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON', false)
     .action((opts: { json: boolean }) => {
       const list = listTokens(ctx.db());
-      if (opts.json) return ctx.out(JSON.stringify(list, null, 2));
+      if (opts.json) return ctx.out(json(list));
       const rows = list.map((t) => [t.name, t.readOnly ? 'read-only' : 'read-write', t.createdAt, t.lastUsedAt ?? 'never']);
-      ctx.out(table([['NAME', 'ACCESS', 'CREATED', 'LAST USED'], ...rows]));
+      ctx.out(table(['NAME', 'ACCESS', 'CREATED', 'LAST USED'], rows));
     });
 
   token
@@ -39,9 +40,4 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
       removeToken(ctx.db(), name);
       ctx.out(`removed token ${name}`);
     });
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }

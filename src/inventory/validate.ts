@@ -36,9 +36,6 @@ export function ipv4(value: string, field = 'ip'): string {
   return value;
 }
 
-export const ipv4ToInt = (ip: string): number => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
-export const intToIpv4 = (n: number): string => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
-
 /** A name used as an identifier (cluster, profile, rack, image, label, template). */
 export function name(value: string, field: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/.test(value)) {
