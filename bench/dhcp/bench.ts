@@ -125,25 +125,40 @@ const dnsmasq: Server = {
   },
 };
 
+/** utime + stime of a process and all its threads, in seconds (/proc/PID/stat fields 14 and 15, in clock ticks). */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / Number(sh('getconf CLK_TCK'));
+}
+
 async function benchOne(s: Server, round: number): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), `rbtd-bench-${s.name}-`));
   const child = s.start(dir);
   let log = '';
   child.stdout!.on('data', (d: Buffer) => (log += d));
   child.stderr!.on('data', (d: Buffer) => (log += d));
+  if (process.env.RACKBOOT_BENCH_SERVER_STDERR === '1') child.stderr!.pipe(process.stderr);
   try {
     await waitListening(child, s.name, () => log);
     const slow = s.name === 'dnsmasq';
     const phases = [
+      { name: 'warmup', outstanding: 1, exchanges: 500, maxSeconds: 60 },
       { name: 'latency', outstanding: 1, exchanges: quick ? 500 : 2000, maxSeconds: 60 },
       { name: 'throughput', outstanding: 64, exchanges: main20k, maxSeconds: slow ? 90 : 300 },
       { name: 'growth', outstanding: 64, exchanges: round > 1 ? 0 : Math.max(0, grow - main20k - (quick ? 500 : 2000)), maxSeconds: slow ? 60 : 600, window: quick ? 5000 : 10000 },
     ];
-    const out = execFileSync('ip', ['netns', 'exec', L, process.execPath, join(ROOT, 'dist/bench/dhcp/loadgen.js'), SERVER, GIADDR, JSON.stringify(phases)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const out = execFileSync('ip', ['netns', 'exec', L, process.execPath, ...(process.env.RACKBOOT_BENCH_LOADGEN_ARGS ?? '').split(' ').filter(Boolean), join(ROOT, 'dist/bench/dhcp/loadgen.js'), SERVER, GIADDR, JSON.stringify(phases)], { encoding: 'utf8', maxBuffer: 1 << 24 });
     const result = JSON.parse(out) as Record<string, unknown>;
+    const serverCpuSeconds = cpuSeconds(child.pid!);
+    const closed = new Promise((r) => child.once('close', r));
+    // RACKBOOT_BENCH_TERM=1 (profiling runs, e.g. with --cpu-prof): a clean stop first, so the profile is written.
+    if (process.env.RACKBOOT_BENCH_TERM === '1') {
+      child.kill('SIGTERM');
+      await Promise.race([closed, sleep(5000)]);
+    }
     child.kill('SIGKILL');
-    await new Promise((r) => child.once('close', r));
-    return { server: s.name, round, ...result, persistedAfterKill9: s.persisted(dir) };
+    await closed;
+    return { server: s.name, round, ...result, serverCpuSeconds, persistedAfterKill9: s.persisted(dir) };
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });

@@ -101,6 +101,7 @@ async function runPhase(ph: Phase): Promise<Record<string, unknown>> {
   let done = 0;
   let ok = 0;
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const deadline = Date.now() + ph.maxSeconds * 1000;
   let windowStart = t0;
   let windowDone = 0;
@@ -122,11 +123,12 @@ async function runPhase(ph: Phase): Promise<Record<string, unknown>> {
   };
   await Promise.all(Array.from({ length: ph.outstanding }, worker));
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
   latencies.sort((a, b) => a - b);
   const pct = (q: number): number => Number((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN).toFixed(3));
   return {
     name: ph.name, outstanding: ph.outstanding, attempted: done, acked: ok, failed: done - ok, seconds: Number(seconds.toFixed(2)),
-    exPerSec: Math.round(ok / seconds), p50ms: pct(0.5), p99ms: pct(0.99), maxms: pct(1), stoppedByTime: done < ph.exchanges,
+    exPerSec: Math.round(ok / seconds), loadgenCpuUsPerEx: Math.round((cpu.user + cpu.system) / Math.max(1, done)), p50ms: pct(0.5), p99ms: pct(0.99), maxms: pct(1), stoppedByTime: done < ph.exchanges,
     ...(windows.length ? { windows } : {}),
   };
 }

@@ -3,14 +3,16 @@ import type { BootStage, DiscoveredMachine, Node } from '../inventory/types.js';
 /**
  * The small interface protocol servers (DHCP, TFTP, HTTP, multicast) ask "who is this
  * machine and what does it boot?". Implemented over the SQLite inventory by
- * `inventory/boot-backend.ts`; tests use a fake. Every call reads the database, so CLI
- * changes take effect on the next request without a restart.
+ * `inventory/boot-backend.ts`; tests use a fake. CLI changes take effect on the next
+ * request without a restart.
  */
 export interface BootBackend {
   /** The registered node with this MAC (canonical or any accepted form), if any. */
   nodeByMac(mac: string): Node | undefined;
   /** The node whose fixed address, or else whose active DHCP lease, is `ip`. */
   nodeByIp(ip: string): Node | undefined;
+  /** The node whose fixed inventory address is `ip` (leases not consulted). */
+  nodeByFixedIp(ip: string): Node | undefined;
   /** Append a boot event and move the node's last stage. */
   recordStage(node: Node, stage: BootStage, detail?: string): void;
   /** Remember (or refresh) a PXE client that is not in the inventory. */

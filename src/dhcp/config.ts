@@ -75,7 +75,7 @@ export const dhcpConfigSchema = z
     offerHoldSeconds: z.number().int().min(1).max(3600).default(60),
     /** How long a DECLINEd address stays out of the pool. */
     declineHoldSeconds: z.number().int().min(1).default(3600),
-    /** ACKs wait for their lease to be committed; 0 = one transaction per turn of the event loop (all packets read in it), N = every N ms. */
+    /** ACKs wait for their lease to be committed; 0 = adaptive (at once when requests come one by one, grouped over 1 ms when they come faster than one per 250 µs), N = every N ms. */
     flushMilliseconds: z.number().int().min(0).max(1000).default(0),
     subnets: z.array(subnetSchema).default([]),
     loaders: loadersSchema.prefault({}),

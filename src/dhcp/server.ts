@@ -19,6 +19,7 @@ import { openPort, type PacketHandler, type PortSockets } from './listener.js';
 import { proxyChain } from './proxy.js';
 import { routeReply } from './route.js';
 import { buildSubnets } from './subnets.js';
+import { CommitPacer, type CommitDelay } from './commit-pacer.js';
 
 export interface DhcpServerOptions {
   config: DhcpConfig;
@@ -60,15 +61,16 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
     offerHoldMs: config.offerHoldSeconds * 1000,
     declineHoldMs: config.declineHoldSeconds * 1000,
     reservedForOther: (ip, mac) => {
-      const n = backend.nodeByIp(ip);
-      return n !== undefined && n.ip === ip && n.mac !== mac;
+      const n = backend.nodeByFixedIp(ip);
+      return n !== undefined && n.mac !== mac;
     },
   });
   const env: HandlerEnv = { config, subnets, book, backend, discovery: new DiscoveryThrottle({ clock }), serverAddress: opts.serverAddress, ipxeScriptUrl: opts.ipxeScriptUrl, logger, nodeByMac: (mac) => backend.nodeByMac(mac) };
   const debug = logger.isLevelEnabled('debug');
 
-  // ACKs wait for their lease to be committed: one transaction per turn of the event loop
-  // (every packet read in it), through the writer's own connection; see lease-writer.ts.
+  // ACKs wait for their lease to be committed, through the writer's own connection (see
+  // lease-writer.ts): at once when requests come one at a time, grouped when they come fast
+  // (see commit-pacer.ts).
   const writer = leaseWriterFor(opts.db.name, repo);
   let waiting: Array<() => void> = [];
   let flushTimer: NodeJS.Immediate | NodeJS.Timeout | undefined;
@@ -91,9 +93,11 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
       },
     );
   };
-  const scheduleFlush = (): void => {
+  const pacer = new CommitPacer({ fixedMs: config.flushMilliseconds });
+  const soon: CommitDelay = config.flushMilliseconds > 0 ? config.flushMilliseconds : 'immediate';
+  const scheduleFlush = (delay: CommitDelay = soon): void => {
     if (flushTimer) return;
-    flushTimer = config.flushMilliseconds === 0 ? setImmediate(flush) : setTimeout(flush, config.flushMilliseconds);
+    flushTimer = delay === 'immediate' ? setImmediate(flush) : setTimeout(flush, delay);
   };
 
   const send = (port: PortSockets, buf: Uint8Array, to: { address: string; port: number }, type: string): void => {
@@ -130,7 +134,7 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
       if (debug) logger.debug({ mac: client.mac, type, outcome: x.outcome, yiaddr: reply.yiaddr, to }, 'dhcp: reply');
       if (x.durable) {
         waiting.push(() => send(port, bytes, to, type));
-        scheduleFlush();
+        scheduleFlush(pacer.arrival(performance.now() * 1000));
       } else {
         if (book.dirty) scheduleFlush();
         send(port, bytes, to, type);

@@ -6,9 +6,9 @@ import { isoNow } from '../store/db.js';
 import { DiscoveredRepo } from '../store/discovered.js';
 import { EventRepo } from '../store/events.js';
 import { ImageRepo } from '../store/images.js';
-import { NodeRepo } from '../store/nodes.js';
 import { ProfileRepo } from '../store/profiles.js';
 import { isMac, parseMac } from './mac.js';
+import { NodeIndex } from './node-index.js';
 import type { Node, Profile } from './types.js';
 
 export interface BootPolicy {
@@ -19,9 +19,12 @@ export interface BootPolicy {
 
 const LOADER = /(^|\/)([^/]+\.(0|c32|e32|e64|efi|kpxe|pxe|lkrn))$/i;
 
-/** BootBackend over the SQLite inventory. Every call reads the database (no cache), so CLI edits apply at once. */
+/**
+ * BootBackend over the SQLite inventory. Nodes come from a NodeIndex (in memory, reloaded when
+ * any process changes the inventory); leases, profiles and images are read on each call.
+ */
 export function createBootBackend(db: Database, renderer: Renderer, policy: BootPolicy, clock: () => number = Date.now): BootBackend {
-  const nodes = new NodeRepo(db);
+  const nodes = new NodeIndex(db);
   const profiles = new ProfileRepo(db);
   const events = new EventRepo(db);
   const discovered = new DiscoveredRepo(db);
@@ -58,6 +61,7 @@ export function createBootBackend(db: Database, renderer: Renderer, policy: Boot
   return {
     nodeByMac: (mac) => (isMac(mac) ? nodes.byMac(parseMac(mac)) : undefined),
     nodeByIp,
+    nodeByFixedIp: (ip) => nodes.byIp(ip),
     recordStage: (node, stage, detail) => events.record(node.id, stage, isoNow(clock), detail ?? null),
     recordDiscovered: (d) => discovered.upsert(d, isoNow(clock)),
 

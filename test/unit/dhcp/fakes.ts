@@ -18,6 +18,7 @@ export function fakeBackend(nodes: Node[]) {
   const backend: BootBackend = {
     nodeByMac: (mac) => nodes.find((n) => n.mac === mac),
     nodeByIp: (ip) => nodes.find((n) => n.ip === ip),
+    nodeByFixedIp: (ip) => nodes.find((n) => n.ip === ip),
     recordStage: (n, stage, detail) => void stages.push({ hostname: n.hostname, stage, detail }),
     recordDiscovered: (d) => void discovered.push(d),
     renderPxelinuxConfig: () => undefined,

@@ -22,8 +22,8 @@ export function harness(db: Database, backend: BootBackend, raw: unknown, clock:
     offerHoldMs: config.offerHoldSeconds * 1000,
     declineHoldMs: config.declineHoldSeconds * 1000,
     reservedForOther: (ip, mac) => {
-      const n = backend.nodeByIp(ip);
-      return !!n && n.ip === ip && n.mac !== mac;
+      const n = backend.nodeByFixedIp(ip);
+      return !!n && n.mac !== mac;
     },
   });
   const env: HandlerEnv = {
