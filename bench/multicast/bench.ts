@@ -65,7 +65,7 @@ async function rackboot(lab: BenchLab, n: number, image: string, size: number): 
   await new Promise((r) => setTimeout(r, 300));
   const db = join(dir, 'bench.db');
   const targets = Array.from({ length: n }, (_, k) => lab.ip(k + 1)).join(',');
-  const push = lab.run(0, '/usr/bin/time', ['-f', 'RUSAGE %M %U %S', process.execPath, BIN, '--db', db, 'push', image, '--to', targets, '--interface', lab.iface(0), '--json', '--max-wait', '30', '--drop-after', '10', ...rbArgs]);
+  const push = lab.run(0, '/usr/bin/time', ['-f', 'RUSAGE %M %U %S', process.execPath, ...(process.env.RACKBOOT_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), BIN, '--db', db, 'push', image, '--to', targets, '--interface', lab.iface(0), '--json', '--max-wait', '30', '--drop-after', '10', ...rbArgs]);
   await push.exit;
   await settle(receivers);
   const out = push.out();

@@ -22,7 +22,7 @@ export interface SenderDeps {
   onEvent?: (e: SenderEvent) => void;
 }
 
-/** Outstanding sends above which the driver waits for the kernel to take them. */
+/** Sends queued in Node (the kernel's socket buffer is full) above which the driver waits for it to drain. */
 const HIGH_WATER = 128;
 const LOW_WATER = 32;
 
@@ -43,10 +43,13 @@ export class UdpcastSender {
   private dataReady = false;
   private reader!: ImageReader;
   private readonly slices = new Map<number, { data: Buffer; headers: Buffer }>();
-  private outstanding = 0;
   /** DATA payload bytes sent, retransmissions included. */
   bytesSent = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** Datagrams the kernel has not taken yet (queued in libuv because the socket buffer is full). */
+  private get outstanding(): number {
+    return this.main.getSendQueueCount() + this.data.getSendQueueCount();
+  }
   private immediate = false;
   private closed = false;
   private resolveDone!: (r: { ok: boolean; reason: string | null }) => void;
@@ -181,9 +184,7 @@ export class UdpcastSender {
       to === 'rendezvous' ? [this.net.broadcast, this.net.portBase]
       : to === 'group' ? [this.opts.group, this.net.portBase]
       : [to.ip, to.port];
-    this.outstanding++;
     this.main.send(bytes as Buffer[], port, ip, (err) => {
-      this.outstanding--;
       if (err) this.deps.log.debug({ err: err.message, to: ip }, 'udpcast: send failed');
       if (this.core.wantsToSend && this.outstanding < LOW_WATER) this.schedule(true);
     });
@@ -199,23 +200,32 @@ export class UdpcastSender {
   }
 
   private readonly onDataSent = (err: Error | null): void => {
-    this.outstanding--;
     if (err) this.deps.log.debug({ err: err.message }, 'udpcast: DATA send failed');
     if (this.core.wantsToSend && this.outstanding < LOW_WATER) this.schedule(true);
   };
 
+  /**
+   * One datagram per block. Only the last of the batch has a callback (it wakes the driver
+   * once the kernel took the batch): a callback per datagram costs a nextTick and a request
+   * object each.
+   */
   private sendBlocks(index: number, blocks: number[]): void {
     const slice = this.slices.get(index);
     if (!slice) return;
     const { data, headers } = slice;
     const bs = this.opts.blockSize;
-    for (const b of blocks) {
+    let bytes = 0;
+    const last = blocks.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const b = blocks[i]!;
       const payload = data.subarray(b * bs, Math.min(data.length, (b + 1) * bs));
-      this.outstanding++;
-      this.data.send([headers.subarray(b * DATA_HEADER, (b + 1) * DATA_HEADER), payload], this.onDataSent);
-      this.deps.metrics.pushBytes.inc(payload.length);
-      this.bytesSent += payload.length;
+      const list = [headers.subarray(b * DATA_HEADER, (b + 1) * DATA_HEADER), payload];
+      if (i === last) this.data.send(list, this.onDataSent);
+      else this.data.send(list);
+      bytes += payload.length;
     }
+    this.deps.metrics.pushBytes.inc(bytes);
+    this.bytesSent += bytes;
   }
 
   private async close(e: Extract<SenderEvent, { kind: 'finished' }>): Promise<void> {
