@@ -5,22 +5,37 @@ export function formatIp(buf: Uint8Array, off = 0): string {
   return `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
 }
 
-const QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const notIp = (text: string): RangeError => new RangeError(`not an IPv4 address: "${text}"`);
 
-/** Write a dotted quad as 4 bytes; returns the bytes written to a new array when `out` is omitted. */
+/**
+ * Write a dotted quad (four decimal parts of 1–3 digits, each ≤ 255) as 4 bytes; returns the
+ * bytes written to a new array when `out` is omitted. Parsed by hand: it runs several times
+ * per DHCP packet, and a regular expression cost more than the rest of the encoding.
+ */
 export function parseIp(text: string, out: Uint8Array = new Uint8Array(4), off = 0): Uint8Array {
-  const m = QUAD.exec(text);
-  if (!m) throw new RangeError(`not an IPv4 address: "${text}"`);
-  for (let i = 0; i < 4; i++) {
-    const n = Number(m[i + 1]);
-    if (n > 255) throw new RangeError(`not an IPv4 address: "${text}"`);
-    out[off + i] = n;
+  let part = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) throw notIp(text);
+      value = value * 10 + (c - 48);
+    } else if (c === 46 && digits > 0 && part < 3 && value <= 255) {
+      out[off + part++] = value;
+      value = 0;
+      digits = 0;
+    } else throw notIp(text);
   }
+  if (part !== 3 || digits === 0 || value > 255) throw notIp(text);
+  out[off + 3] = value;
   return out;
 }
 
+const scratch = new Uint8Array(4);
+
 export const ipToInt = (text: string): number => {
-  const b = parseIp(text);
+  const b = parseIp(text, scratch);
   return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
 };
 

@@ -145,17 +145,23 @@ function writeArea(out: Uint8Array, off: number, chunks: Uint8Array[]): number {
   return off + 1;
 }
 
-function writeText(out: Uint8Array, off: number, size: number, text: string, field: string): void {
-  const bytes = Buffer.from(text, 'latin1');
-  if (bytes.length > size - 1) throw new RangeError(`${field} "${text}" is longer than ${size - 1} bytes`);
-  out.set(bytes, off);
+/**
+ * The common case, without the per-option TLV arrays of `layout`: every option under 256
+ * bytes, no option 52 asked for, and all of them fitting in `options`. Returns their wire
+ * length then, else undefined (use `layout`).
+ */
+function directOptionsLength(p: DhcpPacket, maxLength: number): number | undefined {
+  let total = 0;
+  for (const o of p.options) {
+    if (o.data.length > 255 || o.code <= Opt.PAD || o.code >= Opt.END || o.code === Opt.OVERLOAD) return undefined;
+    total += 2 + o.data.length;
+  }
+  return total <= maxLength - OPTIONS_OFF - 1 ? total : undefined;
 }
 
-/** Encode a message: header, magic cookie, options (long ones split, 82 last), END, padding. */
-export function encodePacket(p: DhcpPacket, opts: EncodeOptions = {}): Uint8Array {
-  const l = layout(p, opts.maxLength ?? DEFAULT_MAX_LEN);
-  const out = new Uint8Array(l.length);
-  const v = new DataView(out.buffer);
+/** The fixed BOOTP header (op … chaddr) and the DHCP magic cookie. */
+function writeHeader(out: Uint8Array, p: DhcpPacket): void {
+  const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
   out[0] = p.op;
   out[1] = p.htype;
   out[2] = p.hlen;
@@ -168,11 +174,45 @@ export function encodePacket(p: DhcpPacket, opts: EncodeOptions = {}): Uint8Arra
   parseIp(p.siaddr, out, 20);
   parseIp(p.giaddr, out, 24);
   out.set(p.chaddr.subarray(0, 16), 28);
+  v.setUint32(HEADER_LEN, MAGIC_COOKIE);
+}
+
+function encodeDirect(p: DhcpPacket, optionsLength: number): Uint8Array {
+  const out = new Uint8Array(Math.max(BOOTP_MIN_LEN, OPTIONS_OFF + optionsLength + 1));
+  writeHeader(out, p);
+  writeText(out, SNAME_OFF, 64, p.sname, 'sname');
+  writeText(out, FILE_OFF, 128, p.file, 'file');
+  let off = OPTIONS_OFF;
+  const put = (o: DhcpOption): void => {
+    out[off] = o.code;
+    out[off + 1] = o.data.length;
+    out.set(o.data, off + 2);
+    off += 2 + o.data.length;
+  };
+  for (const o of p.options) if (o.code !== Opt.RELAY_AGENT_INFO) put(o);
+  for (const o of p.options) if (o.code === Opt.RELAY_AGENT_INFO) put(o); // RFC 3046 §2.2: last
+  out[off] = Opt.END;
+  return out;
+}
+
+function writeText(out: Uint8Array, off: number, size: number, text: string, field: string): void {
+  const bytes = Buffer.from(text, 'latin1');
+  if (bytes.length > size - 1) throw new RangeError(`${field} "${text}" is longer than ${size - 1} bytes`);
+  out.set(bytes, off);
+}
+
+/** Encode a message: header, magic cookie, options (long ones split, 82 last), END, padding. */
+export function encodePacket(p: DhcpPacket, opts: EncodeOptions = {}): Uint8Array {
+  const maxLength = opts.maxLength ?? DEFAULT_MAX_LEN;
+  const direct = directOptionsLength(p, maxLength);
+  if (direct !== undefined) return encodeDirect(p, direct);
+  const l = layout(p, maxLength);
+  const out = new Uint8Array(l.length);
+  writeHeader(out, p);
   if (l.sname) writeArea(out, SNAME_OFF, l.sname);
   else writeText(out, SNAME_OFF, 64, p.sname, 'sname');
   if (l.file) writeArea(out, FILE_OFF, l.file);
   else writeText(out, FILE_OFF, 128, p.file, 'file');
-  v.setUint32(HEADER_LEN, MAGIC_COOKIE);
   writeArea(out, OPTIONS_OFF, l.main);
   return out;
 }

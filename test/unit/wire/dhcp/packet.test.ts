@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../../../src/errors.js';
 import {
@@ -141,5 +142,26 @@ describe('encodePacket', () => {
     expect(encodingLength(p)).toBe(a.length);
     const b = encodePacket(decodePacket(a));
     expect(Buffer.from(b).equals(Buffer.from(a))).toBe(true);
+  });
+
+  it('any option list: the encoded length is the predicted one and decoding gives the options back, 82 last', () => {
+    const opt = fc.record({ code: fc.integer({ min: 1, max: 254 }).filter((c) => c !== Opt.OVERLOAD), data: fc.uint8Array({ maxLength: 300 }) });
+    fc.assert(
+      fc.property(fc.uniqueArray(opt, { selector: (o) => o.code, maxLength: 8 }), (options) => {
+        const p = reply(options);
+        let bytes: Uint8Array;
+        try {
+          bytes = encodePacket(p, { maxLength: 1500 });
+        } catch (e) {
+          expect(e).toBeInstanceOf(RangeError); // more than fits even with overload
+          return;
+        }
+        expect(bytes.length).toBe(encodingLength(p, { maxLength: 1500 }));
+        const back = decodePacket(bytes).options.map((o) => ({ code: o.code, data: Uint8Array.from(o.data) }));
+        const want = [...options.filter((o) => o.code !== Opt.RELAY_AGENT_INFO), ...options.filter((o) => o.code === Opt.RELAY_AGENT_INFO)];
+        expect(back).toEqual(want.map((o) => ({ code: o.code, data: Uint8Array.from(o.data) })));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
