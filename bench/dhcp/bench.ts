@@ -7,6 +7,12 @@
  *
  * Each server is killed with SIGKILL at the end, then its persisted leases are counted
  * (SQLite rows / kea memfile CSV / dnsmasq lease file): only what reached the disk counts.
+ * Each result carries the server's CPU seconds and the load generator's CPU per exchange.
+ *
+ * Diagnosis (environment): RACKBOOT_BENCH_NODE_ARGS / RACKBOOT_BENCH_LOADGEN_ARGS (extra node
+ * flags, e.g. --cpu-prof), RACKBOOT_BENCH_TERM=1 (SIGTERM before SIGKILL, so a profile is
+ * written), RACKBOOT_BENCH_SERVER_STDERR=1, RACKBOOT_BENCH_LEGS=1 (the load generator prints
+ * "start discover-ms request-ms" per exchange on stderr).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -147,7 +153,7 @@ async function benchOne(s: Server, round: number): Promise<Record<string, unknow
       { name: 'throughput', outstanding: 64, exchanges: main20k, maxSeconds: slow ? 90 : 300 },
       { name: 'growth', outstanding: 64, exchanges: round > 1 ? 0 : Math.max(0, grow - main20k - (quick ? 500 : 2000)), maxSeconds: slow ? 60 : 600, window: quick ? 5000 : 10000 },
     ];
-    const out = execFileSync('ip', ['netns', 'exec', L, process.execPath, ...(process.env.RACKBOOT_BENCH_LOADGEN_ARGS ?? '').split(' ').filter(Boolean), join(ROOT, 'dist/bench/dhcp/loadgen.js'), SERVER, GIADDR, JSON.stringify(phases)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const out = execFileSync('ip', ['netns', 'exec', L, process.execPath, ...(process.env.RACKBOOT_BENCH_LOADGEN_ARGS ?? '').split(' ').filter(Boolean), join(ROOT, 'dist/bench/dhcp/loadgen.js'), SERVER, GIADDR, JSON.stringify(phases)], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', process.env.RACKBOOT_BENCH_LEGS ? 'inherit' : 'pipe'] });
     const result = JSON.parse(out) as Record<string, unknown>;
     const serverCpuSeconds = cpuSeconds(child.pid!);
     const closed = new Promise((r) => child.once('close', r));

@@ -79,7 +79,9 @@ async function exchange(): Promise<boolean> {
   chaddr[0] = (chaddr[0]! & 0xfe) | 0x02; // locally administered unicast
   const mac = formatMac(chaddr);
   const xid = randomBytes(4).readUInt32BE(0);
+  const t0 = performance.now();
   const offer = await ask(packet(MessageType.DISCOVER, chaddr, xid, [option.u16(Opt.MAX_MESSAGE_SIZE, 1500)]));
+  const t1 = performance.now();
   if (!offer) return void totals.timeouts++, false;
   if (read.messageType(offer) !== MessageType.OFFER) return void totals.naks++, false;
   const prior = owner.get(offer.yiaddr);
@@ -87,6 +89,7 @@ async function exchange(): Promise<boolean> {
   owner.set(offer.yiaddr, mac);
   const sid = read.ip(offer, Opt.SERVER_ID)!;
   const ack = await ask(packet(MessageType.REQUEST, chaddr, xid, [option.ip(Opt.REQUESTED_IP, offer.yiaddr), option.ip(Opt.SERVER_ID, sid)]));
+  if (process.env.RACKBOOT_BENCH_LEGS) process.stderr.write(`${t0.toFixed(1)} ${(t1 - t0).toFixed(3)} ${(performance.now() - t1).toFixed(3)}\n`);
   if (!ack) return void totals.timeouts++, false;
   const t = read.messageType(ack);
   if (t === MessageType.NAK) return void totals.naks++, false;

@@ -100,6 +100,16 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
     flushTimer = delay === 'immediate' ? setImmediate(flush) : setTimeout(flush, delay);
   };
 
+  // One labelled child per (type, outcome), looked up once: prom-client hashes the label
+  // object on every inc(), which cost as much as decoding the packet.
+  const children = new Map<string, { inc(n?: number): void }>();
+  const countPacket = (type: string, outcome: string): void => {
+    const key = `${type}\0${outcome}`;
+    let c = children.get(key);
+    if (!c) children.set(key, (c = metrics.dhcpPackets.labels({ type, outcome })));
+    c.inc();
+  };
+
   const send = (port: PortSockets, buf: Uint8Array, to: { address: string; port: number }, type: string): void => {
     port.send(buf, to.port, to.address).catch((e: Error) => {
       metrics.dhcpPackets.inc({ type, outcome: 'send_error' });
@@ -124,7 +134,7 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
       }
       const x: Exchange = { req: { packet, client, source: { address: from.address, port: from.port }, bootServerPort }, reply: packet, outcome: 'ignored', durable: false };
       const reply = runChain(chain, x, env);
-      metrics.dhcpPackets.inc({ type, outcome: x.outcome });
+      countPacket(type, x.outcome);
       if (!reply) {
         if (debug) logger.debug({ mac: client.mac, type, outcome: x.outcome }, 'dhcp: no reply');
         return;

@@ -7,7 +7,7 @@ import { DiscoveredRepo } from '../store/discovered.js';
 import { EventRepo } from '../store/events.js';
 import { ImageRepo } from '../store/images.js';
 import { ProfileRepo } from '../store/profiles.js';
-import { isMac, parseMac } from './mac.js';
+import { canonicalMac } from './mac.js';
 import { NodeIndex } from './node-index.js';
 import type { Node, Profile } from './types.js';
 
@@ -59,7 +59,10 @@ export function createBootBackend(db: Database, renderer: Renderer, policy: Boot
   };
 
   return {
-    nodeByMac: (mac) => (isMac(mac) ? nodes.byMac(parseMac(mac)) : undefined),
+    nodeByMac: (mac) => {
+      const m = canonicalMac(mac);
+      return m === undefined ? undefined : nodes.byMac(m);
+    },
     nodeByIp,
     nodeByFixedIp: (ip) => nodes.byIp(ip),
     recordStage: (node, stage, detail) => events.record(node.id, stage, isoNow(clock), detail ?? null),
@@ -84,7 +87,8 @@ export function createBootBackend(db: Database, renderer: Renderer, policy: Boot
     },
 
     renderIpxeScript(mac, clientIp) {
-      const node = (mac && isMac(mac) ? nodes.byMac(parseMac(mac)) : undefined) ?? nodeByIp(clientIp);
+      const canonical = mac ? canonicalMac(mac) : undefined;
+      const node = (canonical ? nodes.byMac(canonical) : undefined) ?? nodeByIp(clientIp);
       const profile = profileFor(node);
       if (!profile) return Buffer.from('#!ipxe\necho This machine is not registered in rackboot; booting from local disk\nexit\n');
       return Buffer.from(renderer.ipxe(profile, node ?? null, pushFor(profile)));

@@ -29,6 +29,18 @@ export function parseMac(input: string, field = 'mac'): string {
   );
 }
 
+const CANONICAL = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
+
+/** The canonical form of `input`, or undefined when it is not a MAC (one test when it is canonical already). */
+export function canonicalMac(input: string): string | undefined {
+  if (CANONICAL.test(input)) return input;
+  try {
+    return parseMac(input);
+  } catch {
+    return undefined;
+  }
+}
+
 /** True when `input` parses as a MAC. */
 export function isMac(input: string): boolean {
   try {

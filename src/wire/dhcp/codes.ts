@@ -11,8 +11,9 @@ export const MessageType = {
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
-export const messageTypeName = (t: number | undefined): string =>
-  (Object.entries(MessageType).find(([, v]) => v === t)?.[0] ?? `type${t ?? '?'}`).toLowerCase();
+const TYPE_NAMES = new Map<number, string>(Object.entries(MessageType).map(([k, v]) => [v, k.toLowerCase()]));
+
+export const messageTypeName = (t: number | undefined): string => (t === undefined ? undefined : TYPE_NAMES.get(t)) ?? `type${t ?? '?'}`;
 
 /** Option codes used by rackboot (RFC 2132, 3046, 4578, 5071). Others pass through as raw bytes. */
 export const Opt = {

@@ -49,9 +49,14 @@ export function decodeIpList(data: Uint8Array, what: string): string[] {
   return out;
 }
 
-/** Canonical lower-case aa:bb:cc:dd:ee:ff from chaddr. */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Canonical lower-case aa:bb:cc:dd:ee:ff from chaddr (hlen bytes, at most 16). */
 export function formatMac(chaddr: Uint8Array, hlen = 6): string {
-  return Buffer.from(chaddr.subarray(0, Math.min(hlen, 16))).toString('hex').replace(/(..)(?!$)/g, '$1:');
+  const n = Math.min(hlen, 16, chaddr.length);
+  let out = n > 0 ? HEX[chaddr[0]!]! : '';
+  for (let i = 1; i < n; i++) out += `:${HEX[chaddr[i]!]!}`;
+  return out;
 }
 
 /** chaddr (16 bytes) from a MAC in aa:bb:cc:dd:ee:ff or aa-bb-… form. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseMac, pxelinuxMacName } from '../../../src/inventory/mac.js';
+import { canonicalMac, parseMac, pxelinuxMacName } from '../../../src/inventory/mac.js';
+import { formatMac } from '../../../src/wire/dhcp/ip.js';
 import { ValidationError } from '../../../src/errors.js';
 
 describe('parseMac', () => {
@@ -40,5 +41,23 @@ describe('parseMac', () => {
 
   it('gives the pxelinux per-MAC config name', () => {
     expect(pxelinuxMacName('00:02:b3:3f:78:8c')).toBe('01-00-02-b3-3f-78-8c');
+  });
+
+  it('canonicalMac agrees with parseMac on any input, and formatMac writes the canonical form', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 20 }), fc.uint8Array({ minLength: 6, maxLength: 6 }).map((b) => formatMac(b))), (t) => {
+        let want: string | undefined;
+        try {
+          want = parseMac(t);
+        } catch {
+          want = undefined;
+        }
+        expect(canonicalMac(t)).toBe(want);
+      }),
+    );
+    expect(canonicalMac('00-02-B3-3F-78-8C')).toBe('00:02:b3:3f:78:8c');
+    expect(formatMac(Uint8Array.of(0, 2, 0xb3, 0x3f, 0x78, 0x8c, 1, 2), 6)).toBe('00:02:b3:3f:78:8c');
+    expect(formatMac(Uint8Array.of(0xff, 1), 2)).toBe('ff:01');
+    expect(formatMac(new Uint8Array(16), 0)).toBe('');
   });
 });
