@@ -3,8 +3,8 @@ import type { BootStage, DiscoveredMachine, Node } from '../inventory/types.js';
 /**
  * The small interface protocol servers (DHCP, TFTP, HTTP, multicast) ask "who is this
  * machine and what does it boot?". Implemented over the SQLite inventory by
- * `inventory/boot-backend.ts`; tests use a fake. CLI changes take effect on the next
- * request without a restart.
+ * `inventory/boot-backend.ts`; tests use a fake. Inventory changes take effect without a
+ * restart: at once when made in this process (the API), within 1 ms from another (the CLI).
  */
 export interface BootBackend {
   /** The registered node with this MAC (canonical or any accepted form), if any. */

@@ -73,7 +73,9 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
   // (see commit-pacer.ts).
   const writer = leaseWriterFor(opts.db.name, repo);
   let waiting: Array<() => void> = [];
-  let flushTimer: NodeJS.Immediate | NodeJS.Timeout | undefined;
+  // Which kind of handle matters: clearImmediate() given a Timeout corrupts Node's queue of
+  // immediates (every later setImmediate in the process can stall).
+  let flushTimer: { kind: 'immediate'; h: NodeJS.Immediate } | { kind: 'timeout'; h: NodeJS.Timeout } | undefined;
   const flush = (): Promise<void> => {
     flushTimer = undefined;
     const sends = waiting;
@@ -97,17 +99,7 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
   const soon: CommitDelay = config.flushMilliseconds > 0 ? config.flushMilliseconds : 'immediate';
   const scheduleFlush = (delay: CommitDelay = soon): void => {
     if (flushTimer) return;
-    flushTimer = delay === 'immediate' ? setImmediate(flush) : setTimeout(flush, delay);
-  };
-
-  // One labelled child per (type, outcome), looked up once: prom-client hashes the label
-  // object on every inc(), which cost as much as decoding the packet.
-  const children = new Map<string, { inc(n?: number): void }>();
-  const countPacket = (type: string, outcome: string): void => {
-    const key = `${type}\0${outcome}`;
-    let c = children.get(key);
-    if (!c) children.set(key, (c = metrics.dhcpPackets.labels({ type, outcome })));
-    c.inc();
+    flushTimer = delay === 'immediate' ? { kind: 'immediate', h: setImmediate(flush) } : { kind: 'timeout', h: setTimeout(flush, delay) };
   };
 
   const send = (port: PortSockets, buf: Uint8Array, to: { address: string; port: number }, type: string): void => {
@@ -117,7 +109,9 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
     });
   };
 
+  let closing = false;
   const handle = (port: PortSockets, chain: Handler[], bootServerPort: boolean) => (buf: Buffer, from: RemoteInfo): void => {
+    if (closing) return;
     let type = 'unknown';
     try {
       const packet = decodePacket(buf);
@@ -134,7 +128,7 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
       }
       const x: Exchange = { req: { packet, client, source: { address: from.address, port: from.port }, bootServerPort }, reply: packet, outcome: 'ignored', durable: false };
       const reply = runChain(chain, x, env);
-      countPacket(type, x.outcome);
+      metrics.dhcpPackets.inc({ type, outcome: x.outcome });
       if (!reply) {
         if (debug) logger.debug({ mac: client.mac, type, outcome: x.outcome }, 'dhcp: no reply');
         return;
@@ -200,12 +194,12 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
   return {
     close: async () => {
       clearInterval(sweeper);
-      if (flushTimer) {
-        clearImmediate(flushTimer as NodeJS.Immediate);
-        clearTimeout(flushTimer as NodeJS.Timeout);
-      }
-      await Promise.all(ports.map((p) => p.close()));
+      if (flushTimer?.kind === 'immediate') clearImmediate(flushTimer.h);
+      else if (flushTimer?.kind === 'timeout') clearTimeout(flushTimer.h);
+      // Take no new packet, commit what is queued and send the ACKs that waited for it, then close.
+      closing = true;
       await flush();
+      await Promise.all(ports.map((p) => p.close()));
       await writer.close();
     },
   };

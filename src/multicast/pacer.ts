@@ -26,7 +26,9 @@ export class Pacer {
     this.perMs = bitsPerSecond === null ? Number.POSITIVE_INFINITY : bitsPerSecond / 8 / 1000;
     // 8 ms at the rate (at least a few packets). Near line rate the sender is CPU-bound and
     // its timers fire late; a 2 ms bucket threw tokens away meanwhile (measured: 87 MiB/s at
-    // 950 Mbit/s; 102 with 8 ms). The NIC queue smooths the burst to the link rate.
+    // 950 Mbit/s; 102 with 8 ms). The cost: after an idle pause up to 8 ms of the configured
+    // rate leaves at the NIC's speed (1 MB at 1 Gbit/s, 100 kB at 100 Mbit/s), which the
+    // sender's own queue absorbs near line rate and a switch port buffer absorbs below it.
     this.capacity = Math.max(3 * 1500, this.perMs * 8);
     if (this.perMs === Number.POSITIVE_INFINITY) this.blocked = false;
     this.tokens = Math.min(this.tokens ?? 0, this.capacity);

@@ -48,7 +48,8 @@ export class UdpcastSender {
   private timer: NodeJS.Timeout | null = null;
   /** Datagrams the kernel has not taken yet (queued in libuv because the socket buffer is full). */
   private get outstanding(): number {
-    return this.main.getSendQueueCount() + this.data.getSendQueueCount();
+    // Closed sockets have no handle left to ask (getSendQueueCount would throw).
+    return this.closed ? 0 : this.main.getSendQueueCount() + this.data.getSendQueueCount();
   }
   private immediate = false;
   private closed = false;
@@ -185,6 +186,7 @@ export class UdpcastSender {
       : to === 'group' ? [this.opts.group, this.net.portBase]
       : [to.ip, to.port];
     this.main.send(bytes as Buffer[], port, ip, (err) => {
+      if (this.closed) return; // cancelled by close(): nothing left to schedule
       if (err) this.deps.log.debug({ err: err.message, to: ip }, 'udpcast: send failed');
       if (this.core.wantsToSend && this.outstanding < LOW_WATER) this.schedule(true);
     });
@@ -200,6 +202,7 @@ export class UdpcastSender {
   }
 
   private readonly onDataSent = (err: Error | null): void => {
+    if (this.closed) return; // cancelled by close(): nothing left to schedule
     if (err) this.deps.log.debug({ err: err.message }, 'udpcast: DATA send failed');
     if (this.core.wantsToSend && this.outstanding < LOW_WATER) this.schedule(true);
   };

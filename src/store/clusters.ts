@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { stmt } from './statements.js';
+import { noteInventoryChange } from './changes.js';
 import type { Cluster, NodeIdPolicy } from '../inventory/types.js';
 
 interface ClusterRow {
@@ -40,6 +41,7 @@ export class ClusterRepo {
   update(id: number, c: ClusterRecord): void {
     stmt(this.db, 'UPDATE clusters SET name=@name, session_id=@sessionId, nbmin=@nbmin, iface=@iface, node_id_policy=@nodeIdPolicy WHERE id=@id')
       .run({ ...c, id });
+    noteInventoryChange(this.db);
   }
   remove(id: number): void {
     stmt(this.db, 'DELETE FROM clusters WHERE id = ?').run(id);

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { stmt } from './statements.js';
+import { noteInventoryChange } from './changes.js';
 import type { BootStage, Node } from '../inventory/types.js';
 
 interface NodeRow {
@@ -91,6 +92,23 @@ export class NodeRepo {
     return (stmt(this.db, sql).all(...args) as NodeRow[]).map(toNode);
   }
 
+  /**
+   * Every node, for the daemon's in-memory index: a row that cannot be read (say, dhcp_options
+   * that is not JSON after a hand edit) is passed to `onBad` and left out, so one bad row does
+   * not take every other node's boot down with it.
+   */
+  listReadable(onBad: (mac: string, e: Error) => void): Node[] {
+    const out: Node[] = [];
+    for (const r of stmt(this.db, SELECT).all() as NodeRow[]) {
+      try {
+        out.push(toNode(r));
+      } catch (e) {
+        onBad(r.mac, e as Error);
+      }
+    }
+    return out;
+  }
+
   /** node_ids in use in a cluster (null = nodes outside any cluster). */
   usedNodeIds(clusterId: number | null, exceptRowId = -1): Set<number> {
     const rows = stmt(this.db, 'SELECT node_id FROM nodes WHERE ifnull(cluster_id, 0) = ? AND node_id IS NOT NULL AND id <> ?')
@@ -104,6 +122,7 @@ export class NodeRepo {
          VALUES (@mac, @hostname, @ip, @nodeId, @clusterId, @rack, @profileId, @extraArgs, @domain, @rootPath, @dhcpOptions, @createdAt)`,
       )
       .run({ ...rec, dhcpOptions: JSON.stringify(rec.dhcpOptions), createdAt });
+    noteInventoryChange(this.db);
     return Number(info.lastInsertRowid);
   }
 
@@ -113,9 +132,11 @@ export class NodeRepo {
          profile_id=@profileId, extra_args=@extraArgs, domain=@domain, root_path=@rootPath, dhcp_options=@dhcpOptions WHERE id=@id`,
       )
       .run({ ...rec, dhcpOptions: JSON.stringify(rec.dhcpOptions), id });
+    noteInventoryChange(this.db);
   }
 
   remove(id: number): void {
     stmt(this.db, 'DELETE FROM nodes WHERE id = ?').run(id);
+    noteInventoryChange(this.db);
   }
 }

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { stmt } from './statements.js';
+import { noteInventoryChange } from './changes.js';
 import type { Profile, ProfileLabel } from '../inventory/types.js';
 
 interface ProfileRow {
@@ -75,6 +76,7 @@ export class ProfileRepo {
         .run({ ...p, id });
       this.writeLabels(id, p.labels);
     })();
+    noteInventoryChange(this.db);
   }
   remove(id: number): void {
     stmt(this.db, 'DELETE FROM profiles WHERE id = ?').run(id);

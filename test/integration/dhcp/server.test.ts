@@ -92,6 +92,21 @@ describe('startDhcpServer over loopback', () => {
     expect(await counter('rackboot_dhcp_packets_total', { type: 'request', outcome: 'ack' })).toBe(1);
   });
 
+  it('an ACK held for a grouped commit is not sent before its lease row is in SQLite; close() commits and sends it', async () => {
+    await start({ flushMilliseconds: 300 });
+    const offer = await exchange(relayed(MessageType.DISCOVER, '52:54:00:00:00:01'));
+    expect(offer && read.messageType(offer)).toBe(MessageType.OFFER);
+    const req = { ...relayed(MessageType.REQUEST, '52:54:00:00:00:01', [requested('10.5.0.11'), serverId('127.0.0.1')]), xid: offer!.xid };
+    expect(await exchange(req, 100)).toBeUndefined(); // held: the commit waits 300 ms
+    expect(t.db.prepare('SELECT state FROM leases WHERE ip = ?').get('10.5.0.11')).toBeUndefined();
+    await server.close();
+    expect(t.db.prepare('SELECT state FROM leases WHERE ip = ?').get('10.5.0.11')).toEqual({ state: 'bound' });
+    const end = Date.now() + 500;
+    while (!replies.some((r) => r.xid === req.xid && read.messageType(r) === MessageType.ACK) && Date.now() < end) await new Promise((res) => setTimeout(res, 5));
+    expect(replies.some((r) => r.xid === req.xid && read.messageType(r) === MessageType.ACK)).toBe(true);
+    server = undefined as unknown as DhcpServer;
+  });
+
   it('drops and counts malformed packets, then keeps serving', async () => {
     await start();
     relay.send(Buffer.from('0101060012345678', 'hex'), PORT, '127.0.0.1');

@@ -19,7 +19,7 @@ function setup() {
   let t = 0;
   const index = new NodeIndex(daemonDb, 1, () => t);
   const version = (): number => daemonDb.prepare('SELECT v FROM inventory_version').pluck().get() as number;
-  return { index, cli, cliDb, version, advance: (ms: number) => (t += ms) };
+  return { index, cli, cliDb, daemonDb, renderer, version, advance: (ms: number) => (t += ms) };
 }
 
 describe('NodeIndex', () => {
@@ -57,5 +57,35 @@ describe('NodeIndex', () => {
     s.cliDb.prepare("INSERT INTO profiles (name) VALUES ('p1')").run();
     s.cliDb.prepare("UPDATE profiles SET name = 'p2' WHERE name = 'p1'").run();
     expect(s.version()).toBe(v0 + 2);
+  });
+});
+
+describe('NodeIndex edge cases', () => {
+  it('a change made through this process’s own connection is seen at once, without waiting for the recheck interval', () => {
+    const s = setup();
+    const own = new Inventory(s.daemonDb, s.renderer, { imagesDir: '/nonexistent', clock: () => 0 });
+    expect(s.index.byMac('00:02:b3:3f:78:90')).toBeUndefined();
+    own.nodes.add({ mac: '00:02:b3:3f:78:90', hostname: 'api-made' });
+    expect(s.index.byMac('00:02:b3:3f:78:90')?.hostname).toBe('api-made'); // no advance()
+  });
+
+  it('one unreadable row is left out (with a warning) and every other node still resolves', async () => {
+    const s = setup();
+    s.cli.nodes.add({ mac: '00:02:b3:3f:78:01', hostname: 'good', ip: '10.0.1.1' });
+    s.cli.nodes.add({ mac: '00:02:b3:3f:78:02', hostname: 'bad' });
+    s.cliDb.prepare("UPDATE nodes SET dhcp_options = '{not json' WHERE hostname = 'bad'").run();
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      s.advance(1);
+      expect(s.index.byIp('10.0.1.1')?.hostname).toBe('good');
+      expect(s.index.byMac('00:02:b3:3f:78:02')).toBeUndefined();
+      expect([...s.index.unreadable.keys()]).toEqual(['00:02:b3:3f:78:02']);
+    } finally {
+      await new Promise((r) => setImmediate(r));
+      process.off('warning', onWarning);
+    }
+    expect(warnings.some((w) => w.includes('00:02:b3:3f:78:02'))).toBe(true);
   });
 });

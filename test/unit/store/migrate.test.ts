@@ -72,4 +72,12 @@ describe('migration runner', () => {
     writeFileSync(join(mig, '0003_c.sql'), '');
     expect(() => loadMigrations(mig)).toThrow(/expected version 2/);
   });
+
+  it('after every migration, the triggers that move inventory_version are all there (a table rebuild would drop them)', () => {
+    const db = openDatabase(join(tmp(), 'inv.db'));
+    const triggers = db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").pluck().all();
+    expect(triggers).toEqual(expect.arrayContaining(['clusters_rename_version', 'nodes_delete_version', 'nodes_insert_version', 'nodes_update_version', 'profiles_rename_version']));
+    expect(db.prepare('SELECT v FROM inventory_version').pluck().get()).toBe(0);
+    db.close();
+  });
 });

@@ -157,6 +157,10 @@ describe('encodePacket', () => {
           return;
         }
         expect(bytes.length).toBe(encodingLength(p, { maxLength: 1500 }));
+        // A stray option 52 sends the encoder down the general layout path, which drops it
+        // when everything fits: both paths must give the same bytes.
+        const viaLayout = encodePacket({ ...p, options: [...options, { code: Opt.OVERLOAD, data: Uint8Array.of(3) }] }, { maxLength: 1500 });
+        expect(Buffer.from(viaLayout).equals(Buffer.from(bytes))).toBe(true);
         const back = decodePacket(bytes).options.map((o) => ({ code: o.code, data: Uint8Array.from(o.data) }));
         const want = [...options.filter((o) => o.code !== Opt.RELAY_AGENT_INFO), ...options.filter((o) => o.code === Opt.RELAY_AGENT_INFO)];
         expect(back).toEqual(want.map((o) => ({ code: o.code, data: Uint8Array.from(o.data) })));
