@@ -28,6 +28,12 @@ export const tftpConfigSchema = z
      * listener's thread. Path checks, rendering and the inventory stay in the main thread.
      */
     workers: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
+    /**
+     * After each DATA, keep the transfer thread polling this long (µs) for the ACK instead of
+     * sleeping, while it runs at most 2 transfers and answers come within it (busy-poll.ts).
+     * Costs up to one core per transfer thread during lock-step transfers; 0 turns it off.
+     */
+    busyPollMicros: z.number().int().min(0).max(10_000).default(300),
     maxTransfers: z.number().int().min(1).default(512),
     maxTransfersPerClient: z.number().int().min(1).default(8),
   })

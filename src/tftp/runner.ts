@@ -1,3 +1,4 @@
+import { BusyPoll } from './busy-poll.js';
 import type { Clock } from './clock.js';
 import type { TftpConfig } from './config.js';
 import { startSession, type SessionHooks, type TransferJob } from './session.js';
@@ -13,11 +14,14 @@ export interface TransferRunner {
 
 export class LocalRunner implements TransferRunner {
   private readonly running = new Set<Transfer>();
+  private readonly busyPoll: BusyPoll;
 
   constructor(
     private readonly config: TftpConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.busyPoll = new BusyPoll(config.busyPollMicros);
+  }
 
   start(job: TransferJob, hooks: SessionHooks): void {
     let transfer: Transfer | undefined;
@@ -27,7 +31,7 @@ export class LocalRunner implements TransferRunner {
         if (transfer) this.running.delete(transfer);
         hooks.onDone(result);
       },
-    }).then(
+    }, this.busyPoll).then(
       (t) => {
         transfer = t;
         if (!t.done) this.running.add(t);

@@ -7,6 +7,7 @@ import type { TftpConfig } from './config.js';
 import type { Negotiated } from './options.js';
 import type { Body } from './request.js';
 import { BufferSource, FileSource, NetasciiSource, type Source } from './source.js';
+import type { BusyPoll } from './busy-poll.js';
 import { Transfer, type TransferResult } from './transfer.js';
 
 const UNKNOWN_TID = encode({ op: 'error', code: TftpErrorCode.UNKNOWN_TID, message: 'Unknown transfer ID' });
@@ -94,9 +95,10 @@ export interface SessionHooks {
  * packets from any other address or port get ERROR 5 and the transfer carries on
  * (RFC 1350 §4).
  */
-export async function startSession(config: TftpConfig, job: TransferJob, clock: Clock, hooks: SessionHooks): Promise<Transfer> {
+export async function startSession(config: TftpConfig, job: TransferJob, clock: Clock, hooks: SessionHooks, busyPoll?: BusyPoll): Promise<Transfer> {
   const { client, negotiated } = job;
   const { data, stray } = await bindTransferSockets(config.address, client);
+  if (busyPoll) busyPoll.active++;
   const transfer = new Transfer({
     source: sourceFor(job.body, job.netascii),
     blksize: negotiated.blksize,
@@ -107,15 +109,22 @@ export async function startSession(config: TftpConfig, job: TransferJob, clock: 
     initialTimeoutMs: negotiated.timeoutMs ?? config.initialTimeoutMs,
     maxTimeoutMs: Math.max(config.maxTimeoutMs, negotiated.timeoutMs ?? 0),
     retries: config.retries,
-    send: (packet) => data.send(packet),
+    send: (packet) => {
+      data.send(packet);
+      busyPoll?.sent();
+    },
     onMalformed: (packet) => hooks.onMalformed(packet),
     onDone: (result) => {
+      if (busyPoll) busyPoll.active--;
       data.close();
       stray.close();
       hooks.onDone(result);
     },
   });
-  data.on('message', (msg) => transfer.handle(msg));
+  data.on('message', (msg) => {
+    busyPoll?.received();
+    transfer.handle(msg);
+  });
   stray.on('message', (_msg, from) => {
     hooks.onUnknownTid({ address: from.address, port: from.port });
     stray.send(UNKNOWN_TID, from.port, from.address);

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { BusyPoll } from './busy-poll.js';
 import { systemClock } from './clock.js';
 import type { TftpConfig } from './config.js';
 import { startSession, type TransferJob } from './session.js';
@@ -17,6 +18,7 @@ export type FromWorker =
 const config = (workerData as { config: TftpConfig }).config;
 const port = parentPort!;
 const post = (m: FromWorker): void => port.postMessage(m);
+const busyPoll = new BusyPoll(config.busyPollMicros);
 
 port.on('message', (m: ToWorker) => {
   const { id, job } = m;
@@ -24,5 +26,5 @@ port.on('message', (m: ToWorker) => {
     onUnknownTid: (from) => post({ type: 'unknown_tid', id, from }),
     onMalformed: (packet) => post({ type: 'malformed', id, packet: Uint8Array.from(packet) }),
     onDone: (result) => post({ type: 'done', id, result }),
-  }).catch((e: unknown) => post({ type: 'done', id, result: { outcome: 'error', bytes: 0, reason: `cannot start: ${(e as Error).message}` } }));
+  }, busyPoll).catch((e: unknown) => post({ type: 'done', id, result: { outcome: 'error', bytes: 0, reason: `cannot start: ${(e as Error).message}` } }));
 });
