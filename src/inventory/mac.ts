@@ -43,12 +43,7 @@ export function canonicalMac(input: string): string | undefined {
 
 /** True when `input` parses as a MAC. */
 export function isMac(input: string): boolean {
-  try {
-    parseMac(input);
-    return true;
-  } catch {
-    return false;
-  }
+  return canonicalMac(input) !== undefined;
 }
 
 /** The pxelinux per-MAC config name: ARP type 1 and dashes, `01-00-02-b3-3f-78-8c`. */

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import type { Database } from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, NetLab, exitsWith, requireTools, sha256 } from './netlab.js';
-import { labInventory } from './inventory.js';
+import { describe, expect, it } from 'vitest';
+import { BIN, exitsWith, sha256 } from './netlab.js';
+import { pushLabSuite } from './inventory.js';
 
 /**
  * `rackboot receive` into a filesystem that fills up mid-push (a 1 MiB tmpfs mounted in
@@ -11,35 +10,23 @@ import { labInventory } from './inventory.js';
  * receiver of the push still gets the image.
  */
 describe('rackboot receive on a full disk', () => {
-  let lab: NetLab;
-  let db: Database;
-  let dbFile: string;
-
-  beforeAll(() => {
-    requireTools('ip', 'unshare', 'mount');
-    lab = new NetLab('f', 4, 3);
-    ({ db, file: dbFile } = labInventory(lab, [1, 2], 'f'));
-  });
-  afterAll(() => {
-    db?.close();
-    lab?.cleanup();
-  });
+  const env = pushLabSuite({ tools: ['ip', 'unshare', 'mount'], tag: 'f', subnet: 4, hosts: 3, targets: [1, 2], rack: 'f' });
 
   it('exits with ENOSPC, leaves no .part file, and the push goes on for the other receiver', async () => {
-    const image = lab.file('image.bin', 4 * 1024 * 1024);
+    const image = env.lab.file('image.bin', 4 * 1024 * 1024);
     const digest = sha256(image);
-    const full = join(lab.dir, 'full');
-    const ok = join(lab.dir, 'ok.bin');
+    const full = join(env.lab.dir, 'full');
+    const ok = join(env.lab.dir, 'ok.bin');
     const script = [
       `mkdir -p ${full} && mount -t tmpfs -o size=1m rbtmf ${full} || exit 99`,
-      `"${process.execPath}" ${BIN} receive --out ${full}/image.bin --interface ${lab.iface(1)} --timeout 30`,
+      `"${process.execPath}" ${BIN} receive --out ${full}/image.bin --interface ${env.lab.iface(1)} --timeout 30`,
       'rc=$?',
       `echo "left in the filesystem: [$(ls -A ${full})]"`,
       'exit $rc',
     ].join('\n');
-    const filling = lab.spawn(1, 'unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script]);
-    const other = lab.rackboot(2, ['receive', '--out', ok, '--sha256', digest, '--interface', lab.iface(2), '--timeout', '30']);
-    const push = lab.rackboot(0, ['--db', dbFile, 'push', image, '--to', 'rack:f', '--drop-after', '2', '--max-bitrate', '200m', '--interface', lab.iface(0), '--json']);
+    const filling = env.lab.spawn(1, 'unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script]);
+    const other = env.lab.rackboot(2, ['receive', '--out', ok, '--sha256', digest, '--interface', env.lab.iface(2), '--timeout', '30']);
+    const push = env.lab.rackboot(0, ['--db', env.dbFile, 'push', image, '--to', 'rack:f', '--drop-after', '2', '--max-bitrate', '200m', '--interface', env.lab.iface(0), '--json']);
 
     const code = await filling.exit;
     expect(code, filling.output()).not.toBe(0);
@@ -51,6 +38,6 @@ describe('rackboot receive on a full disk', () => {
     expect(await push.exit).toBe(1); // one target did not receive the image
     const result = JSON.parse(push.output().slice(push.output().indexOf('{')));
     const byIp = Object.fromEntries(result.receivers.map((r: { ip: string; state: string }) => [r.ip, r.state]));
-    expect(byIp).toEqual({ [lab.ip(1)]: 'dropped', [lab.ip(2)]: 'done' });
+    expect(byIp).toEqual({ [env.lab.ip(1)]: 'dropped', [env.lab.ip(2)]: 'done' });
   });
 });

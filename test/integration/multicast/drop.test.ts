@@ -1,31 +1,18 @@
 import { join } from 'node:path';
-import type { Database } from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NetLab, exitsWith, requireTools, sha256 } from './netlab.js';
-import { labInventory, nodeStages } from './inventory.js';
+import { describe, expect, it } from 'vitest';
+import { exitsWith, sha256 } from './netlab.js';
+import { pushLabSuite, nodeStages } from './inventory.js';
 
 describe('a receiver killed mid-push', () => {
-  let lab: NetLab;
-  let db: Database;
-  let dbFile: string;
-
-  beforeAll(() => {
-    requireTools('ip', 'udp-receiver');
-    lab = new NetLab('c', 3, 5);
-    ({ db, file: dbFile } = labInventory(lab, [1, 2, 3, 4], 'k'));
-  });
-  afterAll(() => {
-    db?.close();
-    lab?.cleanup();
-  });
+  const env = pushLabSuite({ tools: ['ip', 'udp-receiver'], tag: 'c', subnet: 3, hosts: 5, targets: [1, 2, 3, 4], rack: 'k' });
 
   it('is dropped after --drop-after while the others finish; never-joined and dropped are reported', async () => {
-    const image = lab.file('image.bin', 32 * 1024 * 1024);
+    const image = env.lab.file('image.bin', 32 * 1024 * 1024);
     const digest = sha256(image);
-    const outs = [1, 2, 3].map((i) => join(lab.dir, `out${i}.bin`));
-    const receivers = [1, 2, 3].map((i) => lab.udpReceiver(i, outs[i - 1]!));
+    const outs = [1, 2, 3].map((i) => join(env.lab.dir, `out${i}.bin`));
+    const receivers = [1, 2, 3].map((i) => env.lab.udpReceiver(i, outs[i - 1]!));
     // n4 (host 4) never starts a receiver: the push starts with 3 after --max-wait.
-    const push = lab.rackboot(0, ['--db', dbFile, 'push', image, '--to', 'rack:k', '--min', '3', '--max-wait', '2', '--drop-after', '2', '--max-bitrate', '100m', '--interface', lab.iface(0), '--json']);
+    const push = env.lab.rackboot(0, ['--db', env.dbFile, 'push', image, '--to', 'rack:k', '--min', '3', '--max-wait', '2', '--drop-after', '2', '--max-bitrate', '100m', '--interface', env.lab.iface(0), '--json']);
     // 32 MiB at 100 Mbit/s takes ≈ 2.8 s; kill receiver 2 about a second into the data.
     const started = Date.now();
     while (!push.output().includes('waiting for receivers') && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
@@ -45,6 +32,6 @@ describe('a receiver killed mid-push', () => {
     expect(byHost.n2.bytesConfirmed).toBeGreaterThan(0);
     expect(byHost.n2.bytesConfirmed).toBeLessThan(32 * 1024 * 1024);
     expect(byHost.n4.state).toBe('never-joined');
-    expect(nodeStages(db)).toEqual({ n1: 'push-done', n2: 'push-dropped', n3: 'push-done', n4: null });
+    expect(nodeStages(env.db)).toEqual({ n1: 'push-done', n2: 'push-dropped', n3: 'push-done', n4: null });
   });
 });

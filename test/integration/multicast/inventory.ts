@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
+import { afterAll, beforeAll } from 'vitest';
 import { parseConfig } from '../../../src/config.js';
 import { openInventory } from '../../../src/inventory/open.js';
 import { openDatabase } from '../../../src/store/db.js';
-import type { NetLab } from './netlab.js';
+import { NetLab, requireTools } from './netlab.js';
 
 /** A real SQLite inventory in the lab folder: nodes n1… at hosts 1…count in rack `rack`. */
 export function labInventory(lab: NetLab, hosts: number[], rack: string): { file: string; db: Database } {
@@ -19,4 +20,32 @@ export function labInventory(lab: NetLab, hosts: number[], rack: string): { file
 export function nodeStages(db: Database): Record<string, string | null> {
   const rows = db.prepare('SELECT hostname, last_stage FROM nodes ORDER BY hostname').all() as { hostname: string; last_stage: string | null }[];
   return Object.fromEntries(rows.map((r) => [r.hostname, r.last_stage]));
+}
+
+/** What a describe block's lab holds once its beforeAll ran. */
+export interface PushLab {
+  lab: NetLab;
+  db: Database;
+  dbFile: string;
+}
+
+/**
+ * A describe block's lab: the tools checked, a NetLab (`tag`, `subnet`, `hosts` namespaces)
+ * and nodes n<i> for the `targets` hosts in `rack`, built before the block's tests and
+ * removed after them. Further beforeAll hooks in the block run after this one.
+ */
+export function pushLabSuite(o: { tools: string[]; tag: string; subnet: number; hosts: number; targets: number[]; rack: string }): PushLab {
+  const env = {} as PushLab;
+  beforeAll(() => {
+    requireTools(...o.tools);
+    env.lab = new NetLab(o.tag, o.subnet, o.hosts);
+    const inv = labInventory(env.lab, o.targets, o.rack);
+    env.db = inv.db;
+    env.dbFile = inv.file;
+  });
+  afterAll(() => {
+    env.db?.close();
+    env.lab?.cleanup();
+  });
+  return env;
 }
