@@ -1,25 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { packageRoot } from '../../src/paths.js';
 import type { LabNet } from './netns.js';
 import { Service } from './service.js';
 
-/** The repository root (package.json + migrations/), from lab/lib or dist/lab/lib. */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'migrations'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the rackboot repository root');
-    dir = up;
-  }
-}
-
 /** The built CLI: `npm run build` (tsc) puts it here. */
 export function rackbootBin(): string {
-  const bin = join(repoRoot(), 'dist/src/main.js');
+  const bin = join(packageRoot(), 'dist/src/main.js');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first`);
   return bin;
 }
