@@ -65,6 +65,7 @@ async function rackboot(lab: BenchLab, n: number, image: string, size: number): 
   await new Promise((r) => setTimeout(r, 300));
   const db = join(dir, 'bench.db');
   const targets = Array.from({ length: n }, (_, k) => lab.ip(k + 1)).join(',');
+  const before = lab.counters();
   const push = lab.run(0, '/usr/bin/time', ['-f', 'RUSAGE %M %U %S', process.execPath, ...(process.env.RACKBOOT_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), BIN, '--db', db, 'push', image, '--to', targets, '--interface', lab.iface(0), '--json', '--max-wait', '30', '--drop-after', '10', ...rbArgs]);
   await push.exit;
   await settle(receivers);
@@ -81,12 +82,19 @@ async function rackboot(lab: BenchLab, n: number, image: string, size: number): 
   const dropped = json.receivers.filter((r) => r.state === 'dropped').length;
   const rexmit = ((json.bytesSent - size) / size) * 100;
   const why = json.receivers.filter((r) => r.state !== 'done').map((r) => `${r.ip} ${r.state}: ${r.detail ?? ''}`);
-  return { mibPerReceiver: size / MiB / seconds, rssMB: ru?.rssMB ?? null, cpuS: ru?.cpuS ?? null, note: `${done}/${n} done, re-sent ${rexmit.toFixed(1)}%${why.length ? ` (${why.join('; ')})` : ''}`, done, dropped };
+  return { mibPerReceiver: size / MiB / seconds, rssMB: ru?.rssMB ?? null, cpuS: ru?.cpuS ?? null, note: `${done}/${n} done, re-sent ${rexmit.toFixed(1)}%${lossNote(lab, before)}${why.length ? ` (${why.join('; ')})` : ''}`, done, dropped };
+}
+
+/** Where datagrams were lost during the run: shaper drops and receivers' socket-buffer overflows. */
+function lossNote(lab: BenchLab, before: { qdiscDrops: number; rcvbufErrors: number }): string {
+  const after = lab.counters();
+  return `, lost: ${after.qdiscDrops - before.qdiscDrops} tbf, ${after.rcvbufErrors - before.rcvbufErrors} rcvbuf`;
 }
 
 async function stock(lab: BenchLab, n: number, image: string, size: number): Promise<Figure & { failed: number }> {
   const receivers = Array.from({ length: n }, (_, k) => lab.run(k + 1, 'udp-receiver', ['--file', '/dev/null', '--nokbd', '--interface', lab.iface(k + 1)]));
   await new Promise((r) => setTimeout(r, 300));
+  const before = lab.counters();
   const sender = lab.run(0, '/usr/bin/time', ['-f', 'RUSAGE %M %U %S', 'udp-sender', '--file', image, '--nokbd', '--interface', lab.iface(0), '--min-receivers', String(n), '--max-wait', '30'], ['Starting transfer', 'Transfer complete']);
   await sender.exit;
   const codes = await settle(receivers);
@@ -99,7 +107,7 @@ async function stock(lab: BenchLab, n: number, image: string, size: number): Pro
   for (let m = rex.exec(sender.out()); m; m = rex.exec(sender.out())) last = m;
   const failed = codes.filter((c) => c !== 0).length;
   const drops = (sender.out().match(/[Dd]ropping/g) ?? []).length;
-  return { mibPerReceiver: size / MiB / seconds, rssMB: ru?.rssMB ?? null, cpuS: ru?.cpuS ?? null, note: `${n - failed}/${n} ok, re-xmits ${last?.[2] ?? '?'}%${drops ? `, ${drops} dropped` : ''}`, failed: Math.max(failed, drops) };
+  return { mibPerReceiver: size / MiB / seconds, rssMB: ru?.rssMB ?? null, cpuS: ru?.cpuS ?? null, note: `${n - failed}/${n} ok, re-xmits ${last?.[2] ?? '?'}%${lossNote(lab, before)}${drops ? `, ${drops} dropped` : ''}`, failed: Math.max(failed, drops) };
 }
 
 async function http(lab: BenchLab, n: number, image: string, size: number): Promise<Figure> {

@@ -30,6 +30,10 @@ export class BenchLab {
       sh(`ip -n ${this.hub} link set rbtmBp${i} master rbtmBbr up`);
       sh(`ip -n ${ns} addr add ${this.ip(i)}/24 brd + dev ${this.iface(i)} && ip -n ${ns} link set ${this.iface(i)} up`);
       sh(`ip -n ${ns} route add 224.0.0.0/4 dev ${this.iface(i)}`);
+      // Like a NIC: a sender's UDP GSO batches are cut into frames on its own link, so the
+      // bridge replicates, shapes and delivers wire frames, not 40-datagram batches (a veth
+      // would carry the batch whole and make the software switch's work look cheaper).
+      sh(`ip netns exec ${ns} ethtool -K ${this.iface(i)} tx-udp-segmentation off`);
       // 64 kB of burst is half a millisecond at 1 Gbit/s: close to a real link, no bursts above line rate.
       sh(`ip netns exec ${ns} tc qdisc add dev ${this.iface(i)} root tbf rate ${rate} burst 64kb latency 20ms`);
       sh(`ip netns exec ${this.hub} tc qdisc add dev rbtmBp${i} root tbf rate ${rate} burst 64kb latency 20ms`);
@@ -72,6 +76,24 @@ EOF`);
 
   noLoss(i: number): void {
     sh(`ip netns exec ${this.ns(i)} nft delete table inet rbtm_loss 2>/dev/null || true`);
+  }
+
+  /**
+   * Counters that say where datagrams were lost: tbf drops on every link (both ends) and
+   * UDP receive-buffer overflows in the receivers' namespaces. Cumulative; diff two readings.
+   */
+  counters(): { qdiscDrops: number; rcvbufErrors: number } {
+    let qdiscDrops = 0;
+    let rcvbufErrors = 0;
+    const drops = (out: string) => [...out.matchAll(/dropped (\d+)/g)].reduce((a, m) => a + Number(m[1]), 0);
+    for (let i = 0; i <= this.receivers; i++) {
+      qdiscDrops += drops(sh(`ip netns exec ${this.ns(i)} tc -s qdisc show dev ${this.iface(i)}`));
+      qdiscDrops += drops(sh(`ip netns exec ${this.hub} tc -s qdisc show dev rbtmBp${i}`));
+      const udp = sh(`ip netns exec ${this.ns(i)} cat /proc/net/snmp`).split('\n').filter((l) => l.startsWith('Udp:'));
+      const names = udp[0]!.split(/\s+/);
+      rcvbufErrors += Number(udp[1]!.split(/\s+/)[names.indexOf('RcvbufErrors')]);
+    }
+    return { qdiscDrops, rcvbufErrors };
   }
 
   cleanup(): void {

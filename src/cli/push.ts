@@ -20,6 +20,7 @@ interface PushFlags {
   maxBitrate?: string;
   autoRate?: boolean;
   pointopoint?: boolean;
+  gso?: boolean;
   portBase?: number;
   group?: string;
   ttl?: number;
@@ -63,6 +64,7 @@ async function runPush(ctx: CliContext, image: string, target: string, o: PushFl
     maxBitrate,
     autoRate: o.autoRate,
     pointToPoint: o.pointopoint === false ? false : undefined,
+    gso: o.gso === false ? false : undefined,
     minReceivers: o.min,
     maxWait: o.maxWait,
     startTimeout: o.startTimeout,
@@ -107,6 +109,7 @@ export function registerPushCommands(program: Command, ctx: CliContext): void {
     .option('--max-bitrate <rate>', 'rate limit, e.g. 900m or 1g (bits/s, payload + 28 header bytes)')
     .option('--auto-rate', 'slow down on heavy loss (AIMD between 25% and 100% of --max-bitrate)')
     .option('--no-pointopoint', 'multicast even to a single receiver (default: unicast to it, as udp-sender)')
+    .option('--no-gso', 'one system call per datagram, even where UDP segmentation offload is available')
     .option('--port-base <p>', 'receivers use P, the sender P+1 (default 9000)', intOption('port-base'))
     .option('--group <ipv4>', 'data multicast group (default: udpcast rule, 232.x.y.z from the sender address)')
     .option('--ttl <n>', 'multicast TTL (default 1)', intOption('ttl'))

@@ -52,6 +52,12 @@ export const multicastConfigSchema = z
     autoRate: z.boolean().default(false),
     /** With exactly one receiver, send DATA unicast to it (udp-sender does; --nopointopoint). */
     pointToPoint: z.boolean().default(true),
+    /**
+     * Hand the kernel up to 40 DATA datagrams per system call (UDP segmentation offload,
+     * Linux ≥ 4.18) when native/udp_gso.node was built; the datagrams on the wire are the
+     * same. Falls back to one call per datagram if the helper is missing or the kernel refuses.
+     */
+    gso: z.boolean().default(true),
     blockSize: z.number().int().min(64).max(MAX_BLOCK_SIZE).refine((b) => b % 4 === 0, 'must be a multiple of 4').default(MAX_BLOCK_SIZE),
     sliceBlocks: z
       .object({

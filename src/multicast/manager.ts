@@ -25,6 +25,8 @@ export interface PushOptions {
   maxBitrate?: number | null;
   /** With one receiver, send to it unicast (default: multicast.pointToPoint). */
   pointToPoint?: boolean;
+  /** Batch DATA with UDP segmentation offload when available (default: multicast.gso). */
+  gso?: boolean;
   /** Adapt the rate to loss below maxBitrate (default: multicast.autoRate). */
   autoRate?: boolean;
   /** Start with this many once maxWait (seconds) passed; default: the whole target. */
@@ -59,6 +61,8 @@ interface Active extends ReceiverBook {
   flush: NodeJS.Timeout;
   /** Bookkeeping operations that already logged a failure at error level (then: debug). */
   failed: Set<PushStoreOp>;
+  /** When the sender finished (the last receiver confirmed the end), before its sockets closed. */
+  endedAt?: string;
 }
 
 /**
@@ -130,7 +134,7 @@ export class PushManager {
         pointToPoint: o.pointToPoint ?? mc.pointToPoint,
         sliceBlocks: mc.sliceBlocks,
       },
-      { ip: iface.ip, broadcast: iface.broadcast, portBase, ttl: o.ttl ?? mc.ttl },
+      { ip: iface.ip, broadcast: iface.broadcast, portBase, ttl: o.ttl ?? mc.ttl, gso: o.gso ?? mc.gso },
       { log: this.deps.log.child({ push: id }), metrics: this.deps.metrics, onEvent: (e) => this.onEvent(id, e) },
     );
     const a: Active = {
@@ -237,9 +241,9 @@ export class PushManager {
   }
 
   private onEvent(id: number, e: SenderEvent): void {
-    if (e.kind === 'finished') return; // recorded when the sender has closed (finished())
     const a = this.active.get(id);
     if (!a) return;
+    if (e.kind === 'finished') return void (a.endedAt = isoNow(this.clock)); // recorded when the sender has closed (finished())
     const ctx = { pushes: this.pushes, events: this.events, metrics: this.deps.metrics, log: this.deps.log, clock: this.clock };
     this.guarded(id, e.kind, () => recordPushEvent(ctx, id, a, e));
   }
@@ -257,7 +261,7 @@ export class PushManager {
     try {
       this.guarded(id, 'flush', () => this.flushProgress(id));
       this.guarded(id, 'finish', () => {
-        const now = isoNow(this.clock);
+        const now = a.endedAt ?? isoNow(this.clock);
         this.pushes.markNeverJoined(id, now);
         const current = this.pushes.get(id)!;
         const done = this.pushes.receivers(id).filter((x) => x.state === 'done').length;

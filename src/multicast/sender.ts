@@ -6,6 +6,8 @@ import { DATA_HEADER, decode, encode, encodeDataHeader, type ReceiverMessage } f
 import { ImageReader } from './image-reader.js';
 import { SenderCore } from './sender-core.js';
 import type { Destination, SenderAction, SenderEvent, SenderOptions } from './sender-types.js';
+import { DataPath } from './data-path.js';
+import { GsoSender } from './udp-gso.js';
 
 export interface SenderNet {
   /** The interface address: the sender's one socket binds ip:portBase+1. */
@@ -13,6 +15,8 @@ export interface SenderNet {
   broadcast: string;
   portBase: number;
   ttl: number;
+  /** Batch DATA with UDP segmentation offload when native/udp_gso.node is built (see udp-gso.ts). */
+  gso: boolean;
 }
 
 export interface SenderDeps {
@@ -40,7 +44,8 @@ export class UdpcastSender {
    * receiver), so DATA skips the per-send address lookup.
    */
   private data!: Socket;
-  private dataReady = false;
+  /** DATA and REQACKs, in order, once the data socket is connected. */
+  private dataPath: DataPath | null = null;
   private reader!: ImageReader;
   private readonly slices = new Map<number, { data: Buffer; headers: Buffer }>();
   /** DATA payload bytes sent, retransmissions included. */
@@ -49,7 +54,7 @@ export class UdpcastSender {
   /** Datagrams the kernel has not taken yet (queued in libuv because the socket buffer is full). */
   private get outstanding(): number {
     // Closed sockets have no handle left to ask (getSendQueueCount would throw).
-    return this.closed ? 0 : this.main.getSendQueueCount() + this.data.getSendQueueCount();
+    return this.closed ? 0 : this.main.getSendQueueCount() + (this.dataPath?.outstanding ?? 0);
   }
   private immediate = false;
   private closed = false;
@@ -127,7 +132,7 @@ export class UdpcastSender {
     this.timer = null;
     this.immediate = false;
     if (this.closed) return;
-    if (this.core.started && !this.dataReady) return; // connect() pending; its callback reschedules
+    if (this.core.started && !this.dataPath) return; // connect() pending; its callback reschedules
     this.perform(this.core.poll(this.clock(), Math.max(0, HIGH_WATER - this.outstanding)));
     this.schedule(false);
   };
@@ -152,7 +157,9 @@ export class UdpcastSender {
     for (const a of actions) {
       switch (a.type) {
         case 'send':
-          this.sendTo(a.to, encode(a.message));
+          // REQACKs go to the data destination behind the slice's DATA, never ahead of it.
+          if (a.to === this.core.dataTo && this.dataPath) this.dataPath.message(encode(a.message));
+          else this.sendTo(a.to, encode(a.message));
           break;
         case 'load':
           this.reader.load(a.slice, a.offset, a.bytes).then(
@@ -196,37 +203,25 @@ export class UdpcastSender {
     const to = this.core.dataTo;
     const [ip, port] = to === 'group' ? [this.opts.group, this.net.portBase] : [to.ip, to.port];
     this.data.connect(port, ip, () => {
-      this.dataReady = true;
+      if (this.closed) return;
+      const gso = this.net.gso ? GsoSender.for(this.data) : null;
+      this.dataPath = new DataPath(this.data, gso, this.onRoom, this.deps.log);
+      this.deps.log.debug({ gso: gso !== null }, 'udpcast: data socket connected');
       this.schedule(true);
     });
   }
 
-  private readonly onDataSent = (err: Error | null): void => {
-    if (this.closed) return; // cancelled by close(): nothing left to schedule
-    if (err) this.deps.log.debug({ err: err.message }, 'udpcast: DATA send failed');
+  private readonly onRoom = (): void => {
     if (this.core.wantsToSend && this.outstanding < LOW_WATER) this.schedule(true);
   };
 
-  /**
-   * One datagram per block. Only the last of the batch has a callback (it wakes the driver
-   * once the kernel took the batch): a callback per datagram costs a nextTick and a request
-   * object each.
-   */
   private sendBlocks(index: number, blocks: number[]): void {
     const slice = this.slices.get(index);
-    if (!slice) return;
-    const { data, headers } = slice;
+    if (!slice || !this.dataPath) return;
     const bs = this.opts.blockSize;
+    this.dataPath.blocks(slice.headers, DATA_HEADER, slice.data, bs, blocks);
     let bytes = 0;
-    const last = blocks.length - 1;
-    for (let i = 0; i <= last; i++) {
-      const b = blocks[i]!;
-      const payload = data.subarray(b * bs, Math.min(data.length, (b + 1) * bs));
-      const list = [headers.subarray(b * DATA_HEADER, (b + 1) * DATA_HEADER), payload];
-      if (i === last) this.data.send(list, this.onDataSent);
-      else this.data.send(list);
-      bytes += payload.length;
-    }
+    for (const b of blocks) bytes += Math.min(bs, slice.data.length - b * bs);
     this.deps.metrics.pushBytes.inc(bytes);
     this.bytesSent += bytes;
   }
@@ -237,6 +232,7 @@ export class UdpcastSender {
     if (this.timer) clearTimeout(this.timer);
     // let queued datagrams (the last REQACKs) leave before the socket closes
     await new Promise((r) => setTimeout(r, 20));
+    this.dataPath?.close();
     this.main.close();
     this.data.close();
     this.bcast?.close();

@@ -60,10 +60,10 @@ describe('udpcast interop in network namespaces', () => {
     expect(sha256(out)).toBe(digest);
   });
 
-  it('rackboot → rackboot, half duplex with a rate limit', async () => {
+  it('rackboot → rackboot, half duplex with a rate limit, one datagram per system call (--no-gso)', async () => {
     const outs = [1, 2, 3].map((i) => join(env.lab.dir, `rr${i}.bin`));
     const receivers = [1, 2, 3].map((i) => env.lab.rackboot(i, ['receive', '--out', outs[i - 1]!, '--sha256', digest, '--interface', env.lab.iface(i), '--timeout', '30']));
-    const push = env.lab.rackboot(0, ['--db', env.dbFile, 'push', image, '--to', 'n1,n2,n3', '--half-duplex', '--max-bitrate', '400m', '--interface', env.lab.iface(0)]);
+    const push = env.lab.rackboot(0, ['--db', env.dbFile, 'push', image, '--to', 'n1,n2,n3', '--half-duplex', '--max-bitrate', '400m', '--no-gso', '--interface', env.lab.iface(0)]);
     await exitsWith(push, 0);
     for (const r of receivers) await exitsWith(r, 0);
     for (const o of outs) expect(sha256(o)).toBe(digest);

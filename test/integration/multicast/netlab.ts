@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const BIN = join(ROOT, 'dist/src/main.js');
 
-const PACKAGES: Record<string, string> = { ip: 'iproute2', 'udp-sender': 'udpcast', 'udp-receiver': 'udpcast', nft: 'nftables', tc: 'iproute2' };
+const PACKAGES: Record<string, string> = { ethtool: 'ethtool', ip: 'iproute2', 'udp-sender': 'udpcast', 'udp-receiver': 'udpcast', nft: 'nftables', tc: 'iproute2' };
 
 /** Fail (never skip) when something the tests drive is missing, naming the Debian package. */
 export function requireTools(...names: string[]): void {
@@ -48,6 +48,7 @@ export class NetLab {
     readonly subnet: number,
     count: number,
   ) {
+    requireTools('ip', 'ethtool');
     this.removeNamespaces();
     this.hub = `rbtm${tag}-hub`;
     sh(`ip netns add ${this.hub} && ip -n ${this.hub} link add rbtm${tag}br type bridge mcast_snooping 0 && ip -n ${this.hub} link set rbtm${tag}br up`);
@@ -59,6 +60,9 @@ export class NetLab {
       sh(`ip -n ${this.hub} link set rbtm${tag}p${i} master rbtm${tag}br up`);
       sh(`ip -n ${ns} addr add ${this.ip(i)}/24 brd + dev ${v} && ip -n ${ns} link set ${v} up`);
       sh(`ip -n ${ns} route add 224.0.0.0/4 dev ${v}`);
+      // Like a NIC: datagrams batched with UDP GSO are cut into frames on the host's own
+      // link, so the bridge and the loss rules see wire frames (a veth would carry the batch).
+      sh(`ip netns exec ${ns} ethtool -K ${v} tx-udp-segmentation off`);
       this.hosts.push(ns);
     }
   }

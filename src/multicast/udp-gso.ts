@@ -1,0 +1,88 @@
+import type { Socket } from 'node:dgram';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { packageRoot } from '../paths.js';
+
+/** native/udp_gso.c: sendmsg() with UDP_SEGMENT on a Node dgram socket's fd. */
+interface Addon {
+  sendBlocks(fd: number, headers: Buffer, headerSize: number, data: Buffer, blockSize: number, blocks: Int32Array, start: number, count: number): number;
+  maxSegments: number;
+}
+
+/**
+ * Datagrams per system call. 40 × (16 + 1456) bytes stays under 64 KiB, a UDP datagram's
+ * limit, and under a 64 kB tbf burst, which would otherwise cut the batch up again.
+ */
+export const GSO_SEGMENTS = 40;
+const EAGAIN = 11;
+
+let addon: Addon | null | undefined;
+
+/** The addon, or null when native/build.sh could not build it (no compiler or headers). */
+export function loadGsoAddon(): Addon | null {
+  if (addon !== undefined) return addon;
+  const path = join(packageRoot(), 'native', 'udp_gso.node');
+  try {
+    addon = existsSync(path) ? (createRequire(import.meta.url)(path) as Addon) : null;
+  } catch {
+    addon = null;
+  }
+  return addon;
+}
+
+/**
+ * The file descriptor of a bound dgram socket. Node has no public accessor; its socket
+ * keeps the libuv handle under a symbol described as "state symbol" (the public `_handle`
+ * getter prints a deprecation warning). Null if that ever changes: the caller falls back.
+ */
+export function socketFd(s: Socket): number | null {
+  const sym = Object.getOwnPropertySymbols(s).find((x) => x.description === 'state symbol');
+  const fd = sym ? (s as unknown as Record<symbol, { handle?: { fd?: unknown } }>)[sym]?.handle?.fd : undefined;
+  return typeof fd === 'number' && fd >= 0 ? fd : null;
+}
+
+export type GsoResult =
+  /** Every block was handed to the kernel (from = blocks.length). */
+  | { kind: 'sent'; from: number }
+  /** The socket buffer is full: blocks[from] and later were not sent. */
+  | { kind: 'full'; from: number }
+  /** The kernel refused segmentation (errno): blocks[from] and later were not sent. */
+  | { kind: 'refused'; from: number; errno: number };
+
+/**
+ * Sends DATA blocks of one slice in batches of up to GSO_SEGMENTS datagrams per system call;
+ * the kernel (or the NIC) cuts each batch into the same datagrams a send per block gives.
+ * The socket must be connected (DATA goes to one destination).
+ */
+export class GsoSender {
+  private constructor(
+    private readonly addon: Addon,
+    private readonly fd: number,
+  ) {}
+
+  /** A GsoSender for `socket`, or null when the addon or the fd is unavailable. */
+  static for(socket: Socket): GsoSender | null {
+    const a = loadGsoAddon();
+    const fd = socketFd(socket);
+    return a && fd !== null ? new GsoSender(a, fd) : null;
+  }
+
+  /**
+   * Sends blocks[from..]. `headers` holds every block's header (headerSize bytes each, by
+   * block number), `data` the slice's payload; only a slice's last block may be shorter
+   * than blockSize, so a batch ends after it.
+   */
+  send(headers: Buffer, headerSize: number, data: Buffer, blockSize: number, blocks: Int32Array, from = 0): GsoResult {
+    const short = Math.floor(data.length / blockSize); // the short block's number, if any
+    while (from < blocks.length) {
+      let count = 1;
+      while (count < GSO_SEGMENTS && from + count < blocks.length && blocks[from + count - 1] !== short) count++;
+      const n = this.addon.sendBlocks(this.fd, headers, headerSize, data, blockSize, blocks, from, count);
+      if (n === -EAGAIN) return { kind: 'full', from };
+      if (n < 0) return { kind: 'refused', from, errno: -n };
+      from += count;
+    }
+    return { kind: 'sent', from };
+  }
+}
