@@ -10,7 +10,7 @@ import { BenchLab, rusage, sh, type Run } from './lab.js';
  * N receivers with 1% loss each, repeated. Needs root, udpcast, nftables, curl, time.
  *
  *   node dist/bench/multicast/bench.js [--image-mb 512] [--n 1,4,16] [--loss-n 8] [--loss-runs 20] [--loss-mb 128]
- *     [--stock-loss-runs 3] [--rackboot-args '--max-bitrate 950m']
+ *     [--stock-loss-runs 3] [--rackboot-args '--max-bitrate 1g']
  */
 const ROOT = resolve(import.meta.dirname, '../../..');
 const BIN = join(ROOT, 'dist/src/main.js');
@@ -30,8 +30,8 @@ const lossN = Number(arg('loss-n', '8'));
 const lossRuns = Number(arg('loss-runs', '20'));
 const lossMB = Number(arg('loss-mb', '128'));
 const stockLossRuns = Number(arg('stock-loss-runs', '3'));
-/** veths report 10 Gbit/s, so rackboot's default (95% of the NIC speed) must be given here. */
-const rbArgs = arg('rackboot-args', '--max-bitrate 950m').split(' ').filter(Boolean);
+/** veths report 10 Gbit/s, so what rackboot's default (the NIC's speed) gives on a 1 Gbit/s NIC is given here. */
+const rbArgs = arg('rackboot-args', '--max-bitrate 1g').split(' ').filter(Boolean);
 const dir = mkdtempSync(join(tmpdir(), 'rbtm-bench-'));
 
 function makeImage(mb: number): string {

@@ -42,7 +42,7 @@ export const multicastConfigSchema = z
      * in half duplex, where no receiver can see a slice before its previous one is complete.
      */
     duplex: z.enum(['full', 'half']).default('half'),
-    /** Rate limit (bits/s, "900m", "1g"); null = 95% of the link speed the NIC reports, if any. */
+    /** Rate limit (bits/s, "900m", "1g"); null = the link speed the NIC reports, if any. */
     maxBitrate: bitrate.nullable().default(null),
     /**
      * Adapt the rate to loss below maxBitrate (AIMD): −10% after a slice that needed more
