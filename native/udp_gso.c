@@ -25,6 +25,7 @@
 #define UDP_SEGMENT 103
 #endif
 #define MAX_SEGMENTS 64
+#define MAX_UDP_PAYLOAD 65507
 
 static napi_value fail(napi_env env, const char *msg) {
   napi_throw_type_error(env, NULL, msg);
@@ -50,7 +51,7 @@ static napi_value send_blocks(napi_env env, napi_callback_info info) {
     return fail(env, "blocks: Int32Array");
   if (napi_get_value_int32(env, argv[6], &start) != napi_ok || napi_get_value_int32(env, argv[7], &count) != napi_ok)
     return fail(env, "start, count: numbers");
-  if (header_size <= 0 || block_size <= 0 || count < 1 || count > MAX_SEGMENTS || start < 0 || (size_t)start + (size_t)count > blocks_len)
+  if (header_size <= 0 || block_size <= 0 || header_size + block_size > MAX_UDP_PAYLOAD || count < 1 || count > MAX_SEGMENTS || start < 0 || (size_t)start + (size_t)count > blocks_len)
     return fail(env, "sendBlocks: bad sizes or range");
   const int32_t *blocks = (const int32_t *)blocks_raw + start;
 
@@ -70,6 +71,7 @@ static napi_value send_blocks(napi_env env, napi_callback_info info) {
     iov[2 * i + 1].iov_len = len;
     total += header_size + len;
   }
+  if (total > MAX_UDP_PAYLOAD) return fail(env, "sendBlocks: batch larger than a UDP datagram");
 
   union {
     char buf[CMSG_SPACE(sizeof(uint16_t))];

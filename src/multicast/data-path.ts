@@ -41,17 +41,22 @@ export class DataPath {
   }
 
   blocks(headers: Buffer, headerSize: number, data: Buffer, blockSize: number, blocks: number[]): void {
-    if (this.gso === null) return this.viaNode(headers, headerSize, data, blockSize, blocks, 0);
+    if (this.gso === null && this.idle) return this.viaNode(headers, headerSize, data, blockSize, blocks, 0);
     this.queue.push({ kind: 'blocks', headers, headerSize, data, blockSize, blocks: Int32Array.from(blocks), from: 0 });
     this.held += blocks.length;
     this.flush();
   }
 
   message(bytes: Buffer): void {
-    if (this.gso === null) return void this.socket.send(bytes, this.sent);
+    if (this.gso === null && this.idle) return void this.socket.send(bytes, this.sent);
     this.queue.push({ kind: 'message', bytes });
     this.held++;
     this.flush();
+  }
+
+  /** Nothing held here: without GSO, Node's own queue keeps the order from now on. */
+  private get idle(): boolean {
+    return this.queue.length === 0 && !this.waiting;
   }
 
   close(): void {
@@ -91,6 +96,12 @@ export class DataPath {
         if (item.from === item.blocks.length) this.queue.shift();
         this.waiting = true;
         this.socket.send(datagram(item.headers, item.headerSize, item.data, item.blockSize, b), this.sent);
+      } else if (r.kind === 'failed') {
+        // Not about segmentation (an ICMP error pending on the socket, a firewall rule): this
+        // batch goes through Node, which reports the error; GSO stays on.
+        this.queue.shift();
+        this.held -= item.blocks.length - item.from;
+        this.viaNode(item.headers, item.headerSize, item.data, item.blockSize, Array.from(item.blocks.subarray(item.from)), 0);
       } else {
         this.log.warn({ errno: r.errno }, 'udpcast: the kernel refused UDP segmentation offload; sending one datagram per system call');
         this.gso = null;

@@ -44,7 +44,8 @@ export class ImageReader {
       await this.fill(buf, offset, bytes, slice);
     }
     this.inUse.set(slice, buf);
-    this.readAhead(offset + bytes);
+    // A slice grows by at most 1.25× (and a block), so that much covers the next one.
+    this.readAhead(offset + bytes, Math.min(this.maxSliceBytes, Math.ceil(bytes * 1.25) + 2048));
     return buf.subarray(0, bytes);
   }
 
@@ -62,13 +63,13 @@ export class ImageReader {
     await this.fh.close();
   }
 
-  private readAhead(offset: number): void {
+  private readAhead(offset: number, bytes: number): void {
     if (this.closed) return;
     const buf = this.take();
     const read = (async () => {
       let done = 0;
-      while (done < buf.length) {
-        const { bytesRead } = await this.fh.read(buf, done, buf.length - done, offset + done);
+      while (done < bytes) {
+        const { bytesRead } = await this.fh.read(buf, done, bytes - done, offset + done);
         if (bytesRead === 0) break; // the end of the image
         done += bytesRead;
       }

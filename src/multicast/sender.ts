@@ -205,6 +205,7 @@ export class UdpcastSender {
     this.data.connect(port, ip, () => {
       if (this.closed) return;
       const gso = this.net.gso ? GsoSender.for(this.data) : null;
+      if (this.net.gso && !gso) this.deps.log.warn('udpcast: UDP GSO is on but native/udp_gso.node is not built (see docs/multicast.md): one system call per datagram');
       this.dataPath = new DataPath(this.data, gso, this.onRoom, this.deps.log);
       this.deps.log.debug({ gso: gso !== null }, 'udpcast: data socket connected');
       this.schedule(true);

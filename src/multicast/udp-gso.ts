@@ -16,6 +16,8 @@ interface Addon {
  */
 export const GSO_SEGMENTS = 40;
 const EAGAIN = 11;
+/** EIO (no checksum offload on the route's device), EINVAL, EMSGSIZE, ENOPROTOOPT, EOPNOTSUPP. */
+const REFUSALS = new Set([5, 22, 90, 92, 95]);
 
 let addon: Addon | null | undefined;
 
@@ -48,7 +50,9 @@ export type GsoResult =
   /** The socket buffer is full: blocks[from] and later were not sent. */
   | { kind: 'full'; from: number }
   /** The kernel refused segmentation (errno): blocks[from] and later were not sent. */
-  | { kind: 'refused'; from: number; errno: number };
+  | { kind: 'refused'; from: number; errno: number }
+  /** Another error (errno), not about segmentation: blocks[from] and later were not sent. */
+  | { kind: 'failed'; from: number; errno: number };
 
 /**
  * Sends DATA blocks of one slice in batches of up to GSO_SEGMENTS datagrams per system call;
@@ -56,10 +60,14 @@ export type GsoResult =
  * The socket must be connected (DATA goes to one destination).
  */
 export class GsoSender {
+  private readonly segments: number;
+
   private constructor(
     private readonly addon: Addon,
     private readonly fd: number,
-  ) {}
+  ) {
+    this.segments = Math.min(GSO_SEGMENTS, addon.maxSegments);
+  }
 
   /** A GsoSender for `socket`, or null when the addon or the fd is unavailable. */
   static for(socket: Socket): GsoSender | null {
@@ -77,10 +85,15 @@ export class GsoSender {
     const short = Math.floor(data.length / blockSize); // the short block's number, if any
     while (from < blocks.length) {
       let count = 1;
-      while (count < GSO_SEGMENTS && from + count < blocks.length && blocks[from + count - 1] !== short) count++;
-      const n = this.addon.sendBlocks(this.fd, headers, headerSize, data, blockSize, blocks, from, count);
+      while (count < this.segments && from + count < blocks.length && blocks[from + count - 1] !== short) count++;
+      let n: number;
+      try {
+        n = this.addon.sendBlocks(this.fd, headers, headerSize, data, blockSize, blocks, from, count);
+      } catch {
+        return { kind: 'refused', from, errno: 22 }; // the helper rejected its arguments: never retry it
+      }
       if (n === -EAGAIN) return { kind: 'full', from };
-      if (n < 0) return { kind: 'refused', from, errno: -n };
+      if (n < 0) return REFUSALS.has(-n) ? { kind: 'refused', from, errno: -n } : { kind: 'failed', from, errno: -n };
       from += count;
     }
     return { kind: 'sent', from };
