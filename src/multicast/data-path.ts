@@ -41,7 +41,7 @@ export class DataPath {
   }
 
   blocks(headers: Buffer, headerSize: number, data: Buffer, blockSize: number, blocks: number[]): void {
-    if (this.gso === null && this.idle) return this.viaNode(headers, headerSize, data, blockSize, blocks, 0);
+    if (this.gso === null && this.idle) return this.viaNode(headers, headerSize, data, blockSize, blocks);
     this.queue.push({ kind: 'blocks', headers, headerSize, data, blockSize, blocks: Int32Array.from(blocks), from: 0 });
     this.held += blocks.length;
     this.flush();
@@ -77,10 +77,7 @@ export class DataPath {
         continue;
       }
       if (this.gso === null) {
-        // GSO was refused mid-queue: the rest goes through Node, in order.
-        this.queue.shift();
-        this.held -= item.blocks.length - item.from;
-        this.viaNode(item.headers, item.headerSize, item.data, item.blockSize, Array.from(item.blocks.subarray(item.from)), 0);
+        this.restViaNode(item); // GSO was refused mid-queue: the rest goes through Node, in order
         continue;
       }
       const r = this.gso.send(item.headers, item.headerSize, item.data, item.blockSize, item.blocks, item.from);
@@ -99,9 +96,7 @@ export class DataPath {
       } else if (r.kind === 'failed') {
         // Not about segmentation (an ICMP error pending on the socket, a firewall rule): this
         // batch goes through Node, which reports the error; GSO stays on.
-        this.queue.shift();
-        this.held -= item.blocks.length - item.from;
-        this.viaNode(item.headers, item.headerSize, item.data, item.blockSize, Array.from(item.blocks.subarray(item.from)), 0);
+        this.restViaNode(item);
       } else {
         this.log.warn({ errno: r.errno }, 'udpcast: the kernel refused UDP segmentation offload; sending one datagram per system call');
         this.gso = null;
@@ -109,10 +104,17 @@ export class DataPath {
     }
   }
 
+  /** The unsent rest of the queue's first item, through Node. */
+  private restViaNode(item: Extract<Item, { kind: 'blocks' }>): void {
+    this.queue.shift();
+    this.held -= item.blocks.length - item.from;
+    this.viaNode(item.headers, item.headerSize, item.data, item.blockSize, item.blocks.subarray(item.from));
+  }
+
   /** One Node send per block; only the last has a callback (a nextTick and a request object each). */
-  private viaNode(headers: Buffer, headerSize: number, data: Buffer, blockSize: number, blocks: number[], from: number): void {
+  private viaNode(headers: Buffer, headerSize: number, data: Buffer, blockSize: number, blocks: ArrayLike<number>): void {
     const last = blocks.length - 1;
-    for (let i = from; i <= last; i++) {
+    for (let i = 0; i <= last; i++) {
       const list = datagram(headers, headerSize, data, blockSize, blocks[i]!);
       if (i === last) this.socket.send(list, this.sent);
       else this.socket.send(list);
