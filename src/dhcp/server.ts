@@ -81,6 +81,7 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
     const sends = waiting;
     waiting = [];
     const rows = book.takePending();
+    if (rows.length > 0) pacer.committed(rows.length);
     if (rows.length === 0) {
       for (const s of sends) s();
       return Promise.resolve();

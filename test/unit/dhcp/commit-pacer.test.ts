@@ -28,6 +28,22 @@ describe('CommitPacer (adaptive group commit)', () => {
     expect(q.arrival(9_000 + 50)).toBe('immediate'); // one quick one: the mean is still ~880 µs
   });
 
+  it('stops holding when held commits carry one row (1 outstanding, fast exchanges), and starts again when commits carry several', () => {
+    const p = new CommitPacer({ fixedMs: 0, busyGapUs: 250, holdMs: 1 });
+    let t = 0;
+    const next = (gapUs: number) => p.arrival((t += gapUs));
+    next(150);
+    expect(next(150)).toBe(1); // fast, and no evidence yet that grouping does not pay
+    for (let i = 0; i < 6; i++) {
+      p.committed(1); // the hold caught nobody else
+      next(150);
+    }
+    expect(next(150)).toBe('immediate');
+    expect(p.busy).toBe(false);
+    for (let i = 0; i < 4; i++) p.committed(5); // several rows per commit: real concurrency
+    expect(next(100)).toBe(1);
+  });
+
   it('a configured flushMilliseconds always waits that long', () => {
     const p = new CommitPacer({ fixedMs: 5 });
     expect(feed(p, 0, 1000, 3)).toEqual([5, 5, 5]);
