@@ -10,7 +10,7 @@ import { BenchLab, rusage, sh, type Run } from './lab.js';
  * N receivers with 1% loss each, repeated. Needs root, udpcast, nftables, curl, time.
  *
  *   node dist/bench/multicast/bench.js [--image-mb 512] [--n 1,4,16] [--loss-n 8] [--loss-runs 20] [--loss-mb 128]
- *     [--stock-loss-runs 3] [--rackboot-args '--max-bitrate 1g']
+ *     [--stock-loss-runs 3] [--rackboot-args '--max-bitrate 1g'] [--rounds 1]
  */
 const ROOT = resolve(import.meta.dirname, '../../..');
 const BIN = join(ROOT, 'dist/src/main.js');
@@ -30,6 +30,8 @@ const lossN = Number(arg('loss-n', '8'));
 const lossRuns = Number(arg('loss-runs', '20'));
 const lossMB = Number(arg('loss-mb', '128'));
 const stockLossRuns = Number(arg('stock-loss-runs', '3'));
+/** Rounds per N, alternating which sender goes first; HTTP runs in the first round only. */
+const rounds = Math.max(1, Number(arg('rounds', '1')));
 /** veths report 10 Gbit/s, so what rackboot's default (the NIC's speed) gives on a 1 Gbit/s NIC is given here. */
 const rbArgs = arg('rackboot-args', '--max-bitrate 1g').split(' ').filter(Boolean);
 const dir = mkdtempSync(join(tmpdir(), 'rbtm-bench-'));
@@ -122,6 +124,12 @@ async function http(lab: BenchLab, n: number, image: string, size: number): Prom
   return { mibPerReceiver: mean, rssMB: null, cpuS: null, note: `slowest ${Math.max(...times).toFixed(1)} s` };
 }
 
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const range = (xs: number[]): string => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
+
 const fmt = (f: Figure) =>
   `${f.mibPerReceiver.toFixed(1).padStart(6)} MiB/s ${((f.mibPerReceiver / LINE_MIB_S) * 100).toFixed(0).padStart(3)}%  ${f.rssMB === null ? '      -' : `${f.rssMB.toFixed(0).padStart(4)} MB`}  ${f.cpuS === null ? '     -' : `${f.cpuS.toFixed(1).padStart(5)} s`}  ${f.note}`;
 
@@ -136,14 +144,31 @@ async function main(): Promise<void> {
     console.log(`# rackboot push ${rbArgs.join(' ')}; udp-sender with its defaults (full duplex, unpaced)`);
     console.log(`# ${imageMB} MiB image, links shaped to 1 Gbit/s (tbf), line rate taken as ${LINE_MIB_S} MiB/s, load average ${sh('cat /proc/loadavg').trim()}`);
     console.log('N   sender       per receiver     %line   RSS     CPU    notes');
+    const medians: string[] = [];
     for (const n of ns) {
-      const rb = await rackboot(lab, n, image, size);
-      console.log(`${String(n).padEnd(3)} rackboot    ${fmt(rb)}`);
-      const st = await stock(lab, n, image, size);
-      console.log(`${String(n).padEnd(3)} udp-sender  ${fmt(st)}`);
-      const h = await http(lab, n, image, size);
-      console.log(`${String(n).padEnd(3)} http        ${fmt(h)}`);
+      const rbRates: number[] = [];
+      const stRates: number[] = [];
+      for (let r = 0; r < rounds; r++) {
+        const runRb = async () => {
+          const rb = await rackboot(lab, n, image, size);
+          rbRates.push(rb.mibPerReceiver);
+          console.log(`${String(n).padEnd(3)} rackboot    ${fmt(rb)}`);
+        };
+        const runSt = async () => {
+          const st = await stock(lab, n, image, size);
+          stRates.push(st.mibPerReceiver);
+          console.log(`${String(n).padEnd(3)} udp-sender  ${fmt(st)}`);
+        };
+        if (r % 2 === 0) await runRb().then(runSt);
+        else await runSt().then(runRb);
+        if (r === 0) console.log(`${String(n).padEnd(3)} http        ${fmt(await http(lab, n, image, size))}`);
+      }
+      if (rounds > 1) {
+        const [a, b] = [median(rbRates), median(stRates)];
+        medians.push(`N = ${n}: rackboot ${a.toFixed(1)} MiB/s (${range(rbRates)}), udp-sender ${b.toFixed(1)} MiB/s (${range(stRates)}), ratio of medians ${(a / b).toFixed(2)}×`);
+      }
     }
+    if (medians.length) console.log(`# medians of ${rounds} rounds (alternating order)\n${medians.join('\n')}`);
     rmSync(image);
     if (lossRuns > 0) {
       const lossImage = makeImage(lossMB);
