@@ -152,8 +152,7 @@ export class LeaseBook {
   bind(b: { ip: string; mac: string; subnet: string; leaseMs: number; hostname: string | null; clientId: string | null; fixed: boolean }): LeaseRecord {
     this.forgetOffer(b.mac);
     const now = this.o.clock();
-    const { leaseMs, ...rest } = b;
-    return this.write({ ...rest, state: 'bound', expiresAt: now + leaseMs, updatedAt: now });
+    return this.write({ ip: b.ip, mac: b.mac, state: 'bound', expiresAt: now + b.leaseMs, subnet: b.subnet, hostname: b.hostname, clientId: b.clientId, fixed: b.fixed, updatedAt: now });
   }
 
   /** RFC 2131 §4.3.4: the client is done with the address; keep the row so it gets it back. */

@@ -11,7 +11,8 @@ export type PacketHandler = (buf: Buffer, from: RemoteInfo) => void;
  * with SO_REUSEADDR and both feed the handler (unicasts to our address arrive on the second).
  */
 export interface PortSockets {
-  send(buf: Uint8Array, port: number, address: string): Promise<void>;
+  /** Fire and forget: a failure goes to openPort's `onSendError` (one shared callback, no promise per packet). */
+  send(buf: Uint8Array, port: number, address: string): void;
   close(): Promise<void>;
 }
 
@@ -41,6 +42,8 @@ export async function openPort(opts: {
   port: number;
   onMessage: PacketHandler;
   onError: (e: Error) => void;
+  /** A reply could not be sent (Node's error carries the destination as `address` and `port`). */
+  onSendError: (e: Error & { address?: string; port?: number }) => void;
 }): Promise<PortSockets> {
   const listen = await bind(opts.listenAddress, opts.port, opts.onMessage, opts.onError);
   let out = listen;
@@ -53,9 +56,11 @@ export async function openPort(opts: {
     }
   }
   const sockets = out === listen ? [listen] : [listen, out];
+  const sent = (err: Error | null): void => {
+    if (err) opts.onSendError(err);
+  };
   return {
-    send: (buf, port, address) =>
-      new Promise((resolve, reject) => out.send(buf, port, address, (err) => (err ? reject(err) : resolve()))),
+    send: (buf, port, address) => out.send(buf, port, address, sent),
     close: async () => {
       await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
     },

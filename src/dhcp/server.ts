@@ -103,11 +103,10 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
     flushTimer = delay === 'immediate' ? { kind: 'immediate', h: setImmediate(flush) } : { kind: 'timeout', h: setTimeout(flush, delay) };
   };
 
-  const send = (port: PortSockets, buf: Uint8Array, to: { address: string; port: number }, type: string): void => {
-    port.send(buf, to.port, to.address).catch((e: Error) => {
-      metrics.dhcpPackets.inc({ type, outcome: 'send_error' });
-      logger.warn({ err: e.message, to }, 'dhcp: could not send reply');
-    });
+  const send = (port: PortSockets, buf: Uint8Array, to: { address: string; port: number }): void => port.send(buf, to.port, to.address);
+  const onSendError = (e: Error & { address?: string; port?: number }): void => {
+    metrics.dhcpPackets.inc({ type: 'reply', outcome: 'send_error' });
+    logger.warn({ err: e.message, to: { address: e.address, port: e.port } }, 'dhcp: could not send reply');
   };
 
   let closing = false;
@@ -138,11 +137,11 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
       const bytes = encodePacket(reply, { maxLength: maxReplyLength(packet) });
       if (debug) logger.debug({ mac: client.mac, type, outcome: x.outcome, yiaddr: reply.yiaddr, to }, 'dhcp: reply');
       if (x.durable) {
-        waiting.push(() => send(port, bytes, to, type));
+        waiting.push(() => send(port, bytes, to));
         scheduleFlush(pacer.arrival(performance.now() * 1000));
       } else {
         if (book.dirty) scheduleFlush();
-        send(port, bytes, to, type);
+        send(port, bytes, to);
       }
     } catch (e) {
       if (e instanceof DecodeError) {
@@ -160,7 +159,7 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
   const onError = (e: Error): void => logger.error({ err: e }, 'dhcp: socket error');
   const open = async (port: number, chain: Handler[], bootServerPort: boolean): Promise<void> => {
     let handler: PacketHandler = () => {};
-    const sockets = await openPort({ listenAddress: config.listenAddress, serverAddress: opts.serverAddress, port, onMessage: (b, f) => handler(b, f), onError });
+    const sockets = await openPort({ listenAddress: config.listenAddress, serverAddress: opts.serverAddress, port, onMessage: (b, f) => handler(b, f), onError, onSendError });
     handler = handle(sockets, chain, bootServerPort);
     ports.push(sockets);
   };

@@ -9,11 +9,7 @@ export const option = {
   raw: (code: number, data: Uint8Array): DhcpOption => ({ code, data }),
   u8: (code: number, n: number): DhcpOption => ({ code, data: Uint8Array.of(n) }),
   u16: (code: number, n: number): DhcpOption => ({ code, data: Uint8Array.of(n >>> 8, n & 255) }),
-  u32: (code: number, n: number): DhcpOption => {
-    const data = new Uint8Array(4);
-    new DataView(data.buffer).setUint32(0, n >>> 0);
-    return { code, data };
-  },
+  u32: (code: number, n: number): DhcpOption => ({ code, data: Uint8Array.of(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255) }),
   ip: (code: number, addr: string): DhcpOption => ({ code, data: parseIp(addr) }),
   ips: (code: number, addrs: string[]): DhcpOption => {
     const data = new Uint8Array(addrs.length * 4);
