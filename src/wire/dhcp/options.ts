@@ -35,7 +35,8 @@ export function readOptionArea(buf: Uint8Array, into: Map<number, Uint8Array[]>,
 
 /** RFC 3396 §5: concatenate the instances of each code in the order they appeared. */
 export function joinOptions(parts: Map<number, Uint8Array[]>): DhcpOption[] {
-  return [...parts].map(([code, list]) => ({ code, data: list.length === 1 ? Uint8Array.from(list[0]!) : Buffer.concat(list) }));
+  // new Uint8Array(view) copies with one memcpy (Uint8Array.from walks an iterator).
+  return [...parts].map(([code, list]) => ({ code, data: list.length === 1 ? new Uint8Array(list[0]!) : Buffer.concat(list) }));
 }
 
 /** One option as wire TLVs: split into 255-byte pieces (RFC 3396 §6); empty data is one 0-length TLV. */

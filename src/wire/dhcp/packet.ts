@@ -33,11 +33,16 @@ const OPTIONS_OFF = HEADER_LEN + 4;
 
 function cString(buf: Uint8Array): string {
   const end = buf.indexOf(0);
-  return Buffer.from(end < 0 ? buf : buf.subarray(0, end)).toString('latin1');
+  return Buffer.from(buf.buffer, buf.byteOffset, end < 0 ? buf.length : end).toString('latin1'); // a view, not a copy
 }
 
-/** Decode a DHCP message; throws DecodeError for anything that is not one. */
-export function decodePacket(buf: Uint8Array): DhcpPacket {
+/**
+ * Decode a DHCP message; throws DecodeError for anything that is not one. The result shares
+ * no memory with `input` (options and chaddr are copies), so keeping it keeps no receive buffer.
+ */
+export function decodePacket(input: Uint8Array): DhcpPacket {
+  // A plain view: subarray() of a Node Buffer builds a Buffer each time, which costs more.
+  const buf = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   if (buf.length < OPTIONS_OFF) throw new DecodeError(`${buf.length} bytes is shorter than a DHCP header (${OPTIONS_OFF})`);
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const op = buf[0]!;
@@ -70,7 +75,7 @@ export function decodePacket(buf: Uint8Array): DhcpPacket {
     yiaddr: formatIp(buf, 16),
     siaddr: formatIp(buf, 20),
     giaddr: formatIp(buf, 24),
-    chaddr: Uint8Array.from(buf.subarray(28, 44)),
+    chaddr: buf.slice(28, 44),
     sname: overloadBits & 2 ? '' : cString(buf.subarray(SNAME_OFF, SNAME_OFF + 64)),
     file: overloadBits & 1 ? '' : cString(buf.subarray(FILE_OFF, FILE_OFF + 128)),
     options: joinOptions(parts),
