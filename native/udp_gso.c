@@ -1,4 +1,11 @@
 /*
+ * UDP send helpers on a Node dgram socket's own fd (non-blocking, MSG_DONTWAIT).
+ *
+ * sendTo(fd, data, address, port): one datagram to an IPv4 address, without Node's
+ *   per-send request object, DNS-lookup callback and nextTick (the DHCP server's replies).
+ *   Returns the bytes sent or -errno (EAGAIN: socket buffer full; the caller then lets Node
+ *   queue it).
+ *
  * sendmsg() with UDP generic segmentation offload (UDP_SEGMENT, Linux >= 4.18) for the
  * multicast sender: one system call hands the kernel up to 64 DATA datagrams (header +
  * block each) that it splits into separate, ordinary datagrams on the wire. The fd is the
@@ -10,6 +17,7 @@
  *   blocks:  Int32Array of block numbers; blocks[start .. start+count) are sent
  * returns the number of bytes handed to the kernel, or -errno (EAGAIN: socket buffer full).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdint.h>
@@ -100,8 +108,39 @@ static napi_value send_blocks(napi_env env, napi_callback_info info) {
   return result;
 }
 
+static napi_value send_to(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 4) return fail(env, "sendTo: 4 arguments");
+  int32_t fd, port;
+  if (napi_get_value_int32(env, argv[0], &fd) != napi_ok) return fail(env, "fd: number");
+  napi_typedarray_type type;
+  size_t len;
+  void *data;
+  if (napi_get_typedarray_info(env, argv[1], &type, &len, &data, NULL, NULL) != napi_ok || type != napi_uint8_array)
+    return fail(env, "data: Uint8Array");
+  char address[32];
+  size_t alen;
+  if (napi_get_value_string_utf8(env, argv[2], address, sizeof address, &alen) != napi_ok) return fail(env, "address: string");
+  if (napi_get_value_int32(env, argv[3], &port) != napi_ok || port < 1 || port > 65535) return fail(env, "port: 1..65535");
+  struct sockaddr_in to;
+  memset(&to, 0, sizeof to);
+  to.sin_family = AF_INET;
+  to.sin_port = htons((uint16_t)port);
+  if (alen >= INET_ADDRSTRLEN || inet_pton(AF_INET, address, &to.sin_addr) != 1) return fail(env, "address: a dotted quad");
+  if (len > MAX_UDP_PAYLOAD) return fail(env, "data: larger than a UDP datagram");
+  ssize_t n;
+  do n = sendto(fd, data, len, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof to);
+  while (n < 0 && errno == EINTR);
+  napi_value result;
+  napi_create_double(env, n < 0 ? -(double)errno : (double)n, &result);
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
-  napi_value fn, max;
+  napi_value fn, to, max;
+  napi_create_function(env, "sendTo", NAPI_AUTO_LENGTH, send_to, NULL, &to);
+  napi_set_named_property(env, exports, "sendTo", to);
   napi_create_function(env, "sendBlocks", NAPI_AUTO_LENGTH, send_blocks, NULL, &fn);
   napi_set_named_property(env, exports, "sendBlocks", fn);
   napi_create_int32(env, MAX_SEGMENTS, &max);

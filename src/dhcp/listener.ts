@@ -1,4 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { constants } from 'node:os';
+import { DirectSend, EAGAIN } from '../net/udp-native.js';
 
 export type PacketHandler = (buf: Buffer, from: RemoteInfo) => void;
 
@@ -42,8 +44,10 @@ export async function openPort(opts: {
   port: number;
   onMessage: PacketHandler;
   onError: (e: Error) => void;
-  /** A reply could not be sent (Node's error carries the destination as `address` and `port`). */
+  /** A reply could not be sent (the error carries the destination as `address` and `port`). */
   onSendError: (e: Error & { address?: string; port?: number }) => void;
+  /** Send through native/udp_gso.node when it is built (default); false: always Node's send. */
+  direct?: boolean;
 }): Promise<PortSockets> {
   const listen = await bind(opts.listenAddress, opts.port, opts.onMessage, opts.onError);
   let out = listen;
@@ -59,10 +63,22 @@ export async function openPort(opts: {
   const sent = (err: Error | null): void => {
     if (err) opts.onSendError(err);
   };
+  // Straight to sendto(2) when native/udp_gso.node is built; Node's send when the socket
+  // buffer is full (it queues and waits for room) or while it still holds queued datagrams.
+  const direct = opts.direct === false ? null : DirectSend.for(out);
   return {
-    send: (buf, port, address) => out.send(buf, port, address, sent),
+    send: (buf, port, address) => {
+      if (direct && out.getSendQueueCount() === 0) {
+        const n = direct.send(buf, port, address);
+        if (n >= 0) return;
+        if (n !== -EAGAIN) return opts.onSendError(Object.assign(new Error(`send ${address}:${port}: ${errnoName(-n)}`), { address, port }));
+      }
+      out.send(buf, port, address, sent);
+    },
     close: async () => {
       await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
     },
   };
 }
+
+const errnoName = (errno: number): string => Object.entries(constants.errno).find(([, v]) => v === errno)?.[0] ?? `errno ${errno}`;

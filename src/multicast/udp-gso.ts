@@ -1,48 +1,13 @@
 import type { Socket } from 'node:dgram';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { packageRoot } from '../paths.js';
-
-/** native/udp_gso.c: sendmsg() with UDP_SEGMENT on a Node dgram socket's fd. */
-interface Addon {
-  sendBlocks(fd: number, headers: Buffer, headerSize: number, data: Buffer, blockSize: number, blocks: Int32Array, start: number, count: number): number;
-  maxSegments: number;
-}
+import { EAGAIN, loadUdpAddon, socketFd, type UdpAddon } from '../net/udp-native.js';
 
 /**
  * Datagrams per system call. 40 × (16 + 1456) bytes stays under 64 KiB, a UDP datagram's
  * limit, and under a 64 kB tbf burst, which would otherwise cut the batch up again.
  */
 export const GSO_SEGMENTS = 40;
-const EAGAIN = 11;
 /** EIO (no checksum offload on the route's device), EINVAL, EMSGSIZE, ENOPROTOOPT, EOPNOTSUPP. */
 const REFUSALS = new Set([5, 22, 90, 92, 95]);
-
-let addon: Addon | null | undefined;
-
-/** The addon, or null when native/build.sh could not build it (no compiler or headers). */
-export function loadGsoAddon(): Addon | null {
-  if (addon !== undefined) return addon;
-  const path = join(packageRoot(), 'native', 'udp_gso.node');
-  try {
-    addon = existsSync(path) ? (createRequire(import.meta.url)(path) as Addon) : null;
-  } catch {
-    addon = null;
-  }
-  return addon;
-}
-
-/**
- * The file descriptor of a bound dgram socket. Node has no public accessor; its socket
- * keeps the libuv handle under a symbol described as "state symbol" (the public `_handle`
- * getter prints a deprecation warning). Null if that ever changes: the caller falls back.
- */
-export function socketFd(s: Socket): number | null {
-  const sym = Object.getOwnPropertySymbols(s).find((x) => x.description === 'state symbol');
-  const fd = sym ? (s as unknown as Record<symbol, { handle?: { fd?: unknown } }>)[sym]?.handle?.fd : undefined;
-  return typeof fd === 'number' && fd >= 0 ? fd : null;
-}
 
 export type GsoResult =
   /** Every block was handed to the kernel (from = blocks.length). */
@@ -63,7 +28,7 @@ export class GsoSender {
   private readonly segments: number;
 
   private constructor(
-    private readonly addon: Addon,
+    private readonly addon: UdpAddon,
     private readonly fd: number,
   ) {
     this.segments = Math.min(GSO_SEGMENTS, addon.maxSegments);
@@ -71,7 +36,7 @@ export class GsoSender {
 
   /** A GsoSender for `socket`, or null when the addon or the fd is unavailable. */
   static for(socket: Socket): GsoSender | null {
-    const a = loadGsoAddon();
+    const a = loadUdpAddon();
     const fd = socketFd(socket);
     return a && fd !== null ? new GsoSender(a, fd) : null;
   }

@@ -2,7 +2,8 @@ import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/log.js';
 import { DataPath } from '../../../src/multicast/data-path.js';
-import { GSO_SEGMENTS, GsoSender, loadGsoAddon, type GsoResult } from '../../../src/multicast/udp-gso.js';
+import { GSO_SEGMENTS, GsoSender, type GsoResult } from '../../../src/multicast/udp-gso.js';
+import { loadUdpAddon } from '../../../src/net/udp-native.js';
 import { DATA_HEADER, decode, encodeDataHeader } from '../../../src/wire/udpcast/index.js';
 
 const BS = 1456;
@@ -49,7 +50,7 @@ describe('DataPath over loopback', () => {
   };
 
   it('has the GSO helper built and finds the fd of a connected socket (the default path here)', () => {
-    expect(loadGsoAddon(), 'native/udp_gso.node is missing: npm ci runs native/build.sh (needs cc and Node headers)').not.toBeNull();
+    expect(loadUdpAddon(), 'native/udp_gso.node is missing: npm ci runs native/build.sh (needs cc and Node headers)').not.toBeNull();
     expect(GsoSender.for(tx)).not.toBeNull();
   });
 
