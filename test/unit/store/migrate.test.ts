@@ -56,6 +56,22 @@ describe('migration runner', () => {
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'b'").get()).toEqual({ n: 0 });
   });
 
+  it('0009 rebuilds the leases table WITHOUT ROWID and keeps every lease and constraint', () => {
+    const all = loadMigrations(migrationsDir());
+    const db = new BetterSqlite3(join(tmp(), 'leases.db'));
+    migrate(db, all.filter((m) => m.version <= 8));
+    const insert = db.prepare('INSERT INTO leases (ip, mac, state, expires_at, subnet, hostname, client_id, fixed, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    insert.run('10.0.0.11', '52:54:00:00:00:01', 'bound', 1000, '10.0.0.0/24', 'n1', null, 1, 900);
+    insert.run('10.0.0.50', '52:54:00:00:00:02', 'released', 2000, '10.0.0.0/24', null, '01ab', 0, 1900);
+    const before = db.prepare('SELECT * FROM leases ORDER BY ip').all();
+    expect(migrate(db, all)).toMatchObject({ from: 8 });
+    expect(db.prepare('SELECT * FROM leases ORDER BY ip').all()).toEqual(before);
+    expect((db.prepare("SELECT sql FROM sqlite_master WHERE name = 'leases'").get() as { sql: string }).sql).toMatch(/WITHOUT ROWID/);
+    expect(() => insert.run('10.0.0.11', '52:54:00:00:00:03', 'bound', 1, 's', null, null, 0, 1)).toThrow(/UNIQUE|PRIMARY KEY/);
+    expect(() => insert.run('10.0.0.12', '52:54:00:00:00:03', 'lost', 1, 's', null, null, 0, 1)).toThrow(/CHECK/);
+    db.close();
+  });
+
   it('refuses a database written by a newer rackboot with a clear message', () => {
     const file = join(tmp(), 'inv.db');
     const raw = new BetterSqlite3(file);
