@@ -26,7 +26,7 @@ export type CommitDelay = 'immediate' | number;
 export class CommitPacer {
   private lastArrivalUs: number | undefined;
   private meanGapUs = Infinity;
-  /** Rows per commit, exponential mean over about the last 4 commits. */
+  /** ACKs per commit, exponential mean over about the last 4 commits. */
   private meanRows = 2;
   private readonly busyGapUs: number;
   private readonly holdMs: number;
@@ -48,9 +48,9 @@ export class CommitPacer {
     return this.busy ? this.holdMs : 'immediate';
   }
 
-  /** A commit carried `rows` rows (immediate or held). */
-  committed(rows: number): void {
-    this.meanRows += (rows - this.meanRows) / 4;
+  /** A commit released `acks` waiting ACKs (immediate or held). */
+  committed(acks: number): void {
+    this.meanRows += (acks - this.meanRows) / 4;
   }
 
   /** Requests come fast, and concurrently enough that a commit carries more than one row. */

@@ -13,7 +13,7 @@ export type PacketHandler = (buf: Buffer, from: RemoteInfo) => void;
  * with SO_REUSEADDR and both feed the handler (unicasts to our address arrive on the second).
  */
 export interface PortSockets {
-  /** Fire and forget: a failure goes to openPort's `onSendError` (one shared callback, no promise per packet). */
+  /** Fire and forget, never throws: a failure goes to openPort's `onSendError` (one shared callback, no promise per packet). */
   send(buf: Uint8Array, port: number, address: string): void;
   close(): Promise<void>;
 }
@@ -68,12 +68,18 @@ export async function openPort(opts: {
   const direct = opts.direct === false ? null : DirectSend.for(out);
   return {
     send: (buf, port, address) => {
-      if (direct && out.getSendQueueCount() === 0) {
-        const n = direct.send(buf, port, address);
-        if (n >= 0) return;
-        if (n !== -EAGAIN) return opts.onSendError(Object.assign(new Error(`send ${address}:${port}: ${errnoName(-n)}`), { address, port }));
+      try {
+        if (direct && out.getSendQueueCount() === 0) {
+          const n = direct.send(buf, port, address);
+          if (n >= 0) return;
+          if (n !== -EAGAIN) return opts.onSendError(Object.assign(new Error(`send ${address}:${port}: ${errnoName(-n)}`), { address, port }));
+        }
+        out.send(buf, port, address, sent);
+      } catch (e) {
+        // A closed socket or a bad destination: never thrown into the commit loop (the other
+        // ACKs of the batch still go out).
+        opts.onSendError(Object.assign(e as Error, { address, port }));
       }
-      out.send(buf, port, address, sent);
     },
     close: async () => {
       await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));

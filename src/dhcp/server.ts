@@ -81,7 +81,8 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
     const sends = waiting;
     waiting = [];
     const rows = book.takePending();
-    if (rows.length > 0) pacer.committed(rows.length);
+    // ACKs per commit (not rows: a sweep or a release writes rows that no client waits for).
+    if (sends.length > 0) pacer.committed(sends.length);
     if (rows.length === 0) {
       for (const s of sends) s();
       return Promise.resolve();

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:dgram';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
@@ -11,7 +12,7 @@ export interface UdpAddon {
   maxSegments: number;
 }
 
-export const EAGAIN = 11;
+export const EAGAIN = constants.errno.EAGAIN;
 
 let addon: UdpAddon | null | undefined;
 
