@@ -66,26 +66,25 @@ export class ImageReader {
   private readAhead(offset: number, bytes: number): void {
     if (this.closed) return;
     const buf = this.take();
-    const read = (async () => {
-      let done = 0;
-      while (done < bytes) {
-        const { bytesRead } = await this.fh.read(buf, done, bytes - done, offset + done);
-        if (bytesRead === 0) break; // the end of the image
-        done += bytesRead;
-      }
-      return done;
-    })();
+    const read = this.readInto(buf, offset, bytes); // short only at the end of the image
     read.catch(() => undefined); // a failed read-ahead only means load() reads again
     this.ahead = { offset, buf, read };
   }
 
   private async fill(buf: Buffer, offset: number, bytes: number, slice: number): Promise<void> {
+    const done = await this.readInto(buf, offset, bytes);
+    if (done < bytes) throw new Error(`image shrank while being sent (slice ${slice} at offset ${offset + done})`);
+  }
+
+  /** Read up to `bytes` from `offset` into buf; fewer only at the end of the file. */
+  private async readInto(buf: Buffer, offset: number, bytes: number): Promise<number> {
     let done = 0;
     while (done < bytes) {
       const { bytesRead } = await this.fh.read(buf, done, bytes - done, offset + done);
-      if (bytesRead === 0) throw new Error(`image shrank while being sent (slice ${slice} at offset ${offset + done})`);
+      if (bytesRead === 0) break;
       done += bytesRead;
     }
+    return done;
   }
 
   private take(): Buffer {
