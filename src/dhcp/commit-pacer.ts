@@ -27,7 +27,7 @@ export class CommitPacer {
   private lastArrivalUs: number | undefined;
   private meanGapUs = Infinity;
   /** ACKs per commit, exponential mean over about the last 4 commits. */
-  private meanRows = 2;
+  private meanAcks = 2;
   private readonly busyGapUs: number;
   private readonly holdMs: number;
 
@@ -50,11 +50,11 @@ export class CommitPacer {
 
   /** A commit released `acks` waiting ACKs (immediate or held). */
   committed(acks: number): void {
-    this.meanRows += (acks - this.meanRows) / 4;
+    this.meanAcks += (acks - this.meanAcks) / 4;
   }
 
   /** Requests come fast, and concurrently enough that a commit carries more than one row. */
   get busy(): boolean {
-    return this.meanGapUs < this.busyGapUs && this.meanRows >= 1.25;
+    return this.meanGapUs < this.busyGapUs && this.meanAcks >= 1.25;
   }
 }
