@@ -112,6 +112,7 @@ export class SenderCore {
       if (this.phase === 'transfer') {
         this.openSlices(out);
         this.sendData(now, budget, out);
+        if (this.window === 1) this.openSlices(out); // a first pass just ended: read the next slice meanwhile
       }
     }
     return out;
@@ -295,9 +296,19 @@ export class SenderCore {
     return this.pacer.rate;
   }
 
+  /** Slices whose DATA may be on the wire at once: 1 in half duplex, 2 in full duplex. */
+  private get window(): number {
+    return this.opts.duplex === 'full' ? 2 : 1;
+  }
+
+  /**
+   * Two slices are open at once in both modes. In half duplex the second is only read, not
+   * sent: its bytes are in memory when the first one's OK comes, and its DATA follows at
+   * once. (Opened on the OK, the read cost 0.2–0.8 ms of idle link per slice at 1 Gbit/s.)
+   * Its size is chosen when it opens, so a loss-driven halving applies one slice later.
+   */
   private openSlices(out: SenderAction[]): void {
-    const window = this.opts.duplex === 'full' ? 2 : 1;
-    while (!this.endQueued && this.inFlight.length < window) {
+    while (!this.endQueued && this.inFlight.length < 2) {
       const last = this.inFlight.at(-1);
       if (last && !(last.firstPassDone && last.loaded && last.reqackAt !== null)) break;
       const bytes = Math.min(this.sliceBlocks * this.opts.blockSize, this.opts.imageSize - this.nextOffset);
@@ -318,7 +329,8 @@ export class SenderCore {
 
   private sendData(now: number, budget: number, out: SenderAction[]): void {
     this.wantsToSend = false;
-    for (const s of this.inFlight) {
+    for (let i = 0; i < this.inFlight.length && i < this.window; i++) {
+      const s = this.inFlight[i]!;
       if (!s.loaded) break;
       if (s.reqackAt !== null) continue;
       const blocks: number[] = [];

@@ -209,6 +209,25 @@ describe('SenderCore (fake clock)', () => {
     }
   });
 
+  it('half duplex reads the next slice while a REQACK is answered, but sends its DATA only after the OK', () => {
+    const a = new SimReceiver('10.0.0.2');
+    const sim = new Sim(options({ imageSize: 100_000, duplex: 'half' }), [a], 64, 3);
+    sim.connect(a);
+    sim.run();
+    expect(sim.core.result?.ok).toBe(true);
+    const at = (pred: (x: (typeof sim.sent)[number]) => boolean) => sim.sent.findIndex(pred);
+    for (const k of [0, 1, 2]) {
+      const reqack = at((x) => x.type === 'send' && x.message.op === 'reqack' && x.message.slice === k);
+      const loadNext = at((x) => x.type === 'load' && x.slice === k + 1);
+      const release = at((x) => x.type === 'release' && x.slice === k);
+      const nextData = at((x) => x.type === 'blocks' && x.slice === k + 1);
+      expect(reqack).toBeGreaterThan(-1);
+      expect(loadNext).toBeGreaterThan(reqack); // read ahead once the first pass is over…
+      expect(loadNext).toBeLessThan(release); // …before the receivers' OK…
+      expect(nextData).toBeGreaterThan(release); // …but no DATA of it goes out before that OK
+    }
+  });
+
   it('grows slices ×1.25 after clean slices up to the maximum', () => {
     const a = new SimReceiver('10.0.0.2');
     const sim = new Sim(options({ imageSize: 3_000_000, sliceBlocks: { start: 32, min: 32, max: 100 } }), [a]);
@@ -216,6 +235,17 @@ describe('SenderCore (fake clock)', () => {
     sim.run();
     const sizes = sim.sent.flatMap((x) => (x.type === 'load' ? [x.bytes / 1000] : []));
     expect(sizes.slice(0, 4)).toEqual([32, 40, 50, 63]);
+    expect(Math.max(...sizes)).toBe(100);
+  });
+
+  it('in half duplex, the slice read ahead keeps the size chosen before the OK (growth one slice later)', () => {
+    const a = new SimReceiver('10.0.0.2');
+    const sim = new Sim(options({ imageSize: 3_000_000, duplex: 'half', sliceBlocks: { start: 32, min: 32, max: 100 } }), [a], 64, 2);
+    sim.connect(a);
+    sim.run();
+    expect(sim.core.result?.ok).toBe(true);
+    const sizes = sim.sent.flatMap((x) => (x.type === 'load' ? [x.bytes / 1000] : []));
+    expect(sizes.slice(0, 5)).toEqual([32, 32, 40, 50, 63]);
     expect(Math.max(...sizes)).toBe(100);
   });
 

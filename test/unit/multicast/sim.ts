@@ -66,7 +66,8 @@ export class Sim {
   readonly replies: Array<{ ip: string; message: SenderMessage }> = [];
   maxInFlightData = 0;
   private readonly sliceBytes = new Map<number, number>();
-  private readonly loadedSlices = new Set<number>();
+  /** Slices with DATA sent and not yet released (a slice loaded ahead is not in it). */
+  private readonly sendingSlices = new Set<number>();
   private pending: Array<{ at: number; ip: string; answer: ReceiverMessage }> = [];
 
   constructor(
@@ -89,11 +90,11 @@ export class Sim {
       if (a.type === 'event') this.events.push(a.event);
       else if (a.type === 'load') {
         this.sliceBytes.set(a.slice, a.bytes);
-        this.loadedSlices.add(a.slice);
         this.core.loaded(a.slice);
-      } else if (a.type === 'release') this.loadedSlices.delete(a.slice);
+      } else if (a.type === 'release') this.sendingSlices.delete(a.slice);
       else if (a.type === 'blocks') {
-        this.maxInFlightData = Math.max(this.maxInFlightData, this.loadedSlices.size);
+        this.sendingSlices.add(a.slice);
+        this.maxInFlightData = Math.max(this.maxInFlightData, this.sendingSlices.size);
         for (const b of a.blocks) for (const r of this.receivers) r.onData(a.slice, b, this.sliceBytes.get(a.slice)!);
       } else if (a.type === 'send') this.deliver(a.to, a.message);
     }
