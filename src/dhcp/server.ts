@@ -92,7 +92,7 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
         for (const s of sends) s();
       },
       (e: unknown) => {
-        metrics.dhcpPackets.inc({ type: 'request', outcome: 'lease_write_failed' }, sends.length);
+        metrics.countDhcp('request', 'lease_write_failed', sends.length);
         logger.error({ err: e }, `dhcp: could not commit ${rows.length} lease(s); ${sends.length} ACK(s) withheld`);
       },
     );
@@ -106,7 +106,7 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
 
   const send = (port: PortSockets, buf: Uint8Array, to: { address: string; port: number }): void => port.send(buf, to.port, to.address);
   const onSendError = (e: Error & { address?: string; port?: number }): void => {
-    metrics.dhcpPackets.inc({ type: 'reply', outcome: 'send_error' });
+    metrics.countDhcp('reply', 'send_error');
     logger.warn({ err: e.message, to: { address: e.address, port: e.port } }, 'dhcp: could not send reply');
   };
 
@@ -117,19 +117,19 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
     try {
       const packet = decodePacket(buf);
       if (packet.op !== BOOTREQUEST) {
-        metrics.dhcpPackets.inc({ type: 'bootreply', outcome: 'ignored' });
+        metrics.countDhcp('bootreply', 'ignored');
         return;
       }
       const client = describeClient(packet);
       type = messageTypeName(client.type);
       if (client.type === undefined) {
-        metrics.dhcpPackets.inc({ type: 'bootp', outcome: 'ignored' });
+        metrics.countDhcp('bootp', 'ignored');
         logger.debug({ from: from.address }, 'dhcp: BOOTP request without option 53, not for us');
         return;
       }
       const x: Exchange = { req: { packet, client, source: { address: from.address, port: from.port }, bootServerPort }, reply: packet, outcome: 'ignored', durable: false };
       const reply = runChain(chain, x, env);
-      metrics.dhcpPackets.inc({ type, outcome: x.outcome });
+      metrics.countDhcp(type, x.outcome);
       if (!reply) {
         if (debug) logger.debug({ mac: client.mac, type, outcome: x.outcome }, 'dhcp: no reply');
         return;
@@ -147,10 +147,10 @@ export async function startDhcpServer(opts: DhcpServerOptions): Promise<DhcpServ
     } catch (e) {
       if (e instanceof DecodeError) {
         metrics.malformed.inc({ protocol: 'dhcp' });
-        metrics.dhcpPackets.inc({ type, outcome: 'malformed' });
+        metrics.countDhcp(type, 'malformed');
         logger.warn({ from: from.address, reason: e.message, packet: hexDump(buf) }, 'dhcp: malformed packet dropped');
       } else {
-        metrics.dhcpPackets.inc({ type, outcome: 'error' });
+        metrics.countDhcp(type, 'error');
         logger.error({ err: e, from: from.address }, 'dhcp: internal error handling a packet; dropped');
       }
     }

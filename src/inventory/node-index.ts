@@ -7,10 +7,10 @@ import type { Node } from './types.js';
  * Every node, in memory, by MAC and by fixed address: the lookups the DHCP and TFTP servers
  * make for every packet. `inventory_version` (migration 0007: triggers on nodes, clusters and
  * profiles) moves on every change from any process, and the index reloads when it has
- * moved. The version is read at most once per `recheckMs` (default 1 ms): even a one-row
+ * moved. The version is read at most once per `recheckMs` (default 10 ms): even a one-row
  * query costs 2–6 µs when the lease writer's connection keeps committing (each foreign commit
  * empties this connection's page cache), which is a DHCP exchange's whole budget at load.
- * A CLI edit therefore applies to packets that arrive 1 ms after its commit; a change made
+ * A CLI edit therefore applies to packets that arrive 10 ms after its commit; a change made
  * in this process (the API) is noted by the repos (store/changes.ts) and seen at once.
  *
  * The version must not be read inside a transaction of this connection that may roll back
@@ -33,7 +33,7 @@ export class NodeIndex {
 
   constructor(
     db: Database,
-    private readonly recheckMs = 1,
+    private readonly recheckMs = 10,
     private readonly now: () => number = () => performance.now(),
   ) {
     this.db = db;
