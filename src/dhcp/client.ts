@@ -48,7 +48,7 @@ export function describeClient(p: DhcpPacket): ClientInfo {
     requestedIp: read.ip(p, Opt.REQUESTED_IP),
     serverId: read.ip(p, Opt.SERVER_ID),
     hostname: read.text(p, Opt.HOSTNAME),
-    clientId: clientId ? Buffer.from(clientId).toString('hex') : null,
+    clientId: clientId ? Buffer.from(clientId.buffer, clientId.byteOffset, clientId.length).toString('hex') : null,
   };
 }
 

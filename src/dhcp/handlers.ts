@@ -6,7 +6,7 @@ import { bootInfo } from './boot.js';
 import { isBootFirmware } from './client.js';
 import { stop, type Exchange, type Handler, type HandlerEnv } from './exchange.js';
 import { leaseHandler } from './lease-handler.js';
-import { selectSubnet } from './subnets.js';
+import { selectSubnet, type Subnet } from './subnets.js';
 
 /** Leases and inventory are keyed by Ethernet MACs: other hardware types are not for us. */
 export const ethernetHandler: Handler = (x) => {
@@ -53,19 +53,36 @@ export function parseExtraOption(code: string, value: string): DhcpOption {
   return option.raw(Number(code), Uint8Array.from(bytes));
 }
 
+/** A subnet's options (mask, router, DNS, domain, broadcast, extras), in reply order. */
+function subnetOptions(s: Subnet, domain: string | null | undefined): DhcpOption[] {
+  const out = [option.ip(Opt.SUBNET_MASK, s.mask)];
+  if (s.config.router.length) out.push(option.ips(Opt.ROUTER, s.config.router));
+  if (s.config.dns.length) out.push(option.ips(Opt.DNS, s.config.dns));
+  if (domain) out.push(option.text(Opt.DOMAIN_NAME, domain));
+  out.push(option.ip(Opt.BROADCAST, s.broadcast));
+  for (const [code, v] of Object.entries(s.config.options)) out.push(parseExtraOption(code, v));
+  return out;
+}
+
+/**
+ * Built once per subnet: the same bytes go into every reply (the encoder copies them, and
+ * nothing writes into an option's data), so they need not be rebuilt per packet.
+ */
+const subnetOptionCache = new WeakMap<Subnet, DhcpOption[]>();
+
 /** Subnet options, then the node's (hostname 12, domain 15, root-path 17, extras). Not for NAKs. */
 export const optionsHandler: Handler = (x, env) => {
   if (x.outcome === 'nak') return true;
   const s = x.subnet!;
   const r = x.reply;
   const add = (o: DhcpOption): void => setOption(r, o);
-  add(option.ip(Opt.SUBNET_MASK, s.mask));
-  if (s.config.router.length) add(option.ips(Opt.ROUTER, s.config.router));
-  if (s.config.dns.length) add(option.ips(Opt.DNS, s.config.dns));
-  const domain = x.node?.domain ?? s.config.domain;
-  if (domain) add(option.text(Opt.DOMAIN_NAME, domain));
-  add(option.ip(Opt.BROADCAST, s.broadcast));
-  for (const [code, v] of Object.entries(s.config.options)) add(parseExtraOption(code, v));
+  const own = x.node?.domain ?? null; // a node's own domain replaces the subnet's
+  let base = own === null ? subnetOptionCache.get(s) : undefined;
+  if (!base) {
+    base = subnetOptions(s, own ?? s.config.domain);
+    if (own === null) subnetOptionCache.set(s, base);
+  }
+  for (const o of base) add(o);
   if (x.node) {
     add(option.text(Opt.HOSTNAME, x.node.hostname));
     if (x.node.rootPath) add(option.text(Opt.ROOT_PATH, x.node.rootPath));

@@ -65,7 +65,7 @@ export const read = {
     const d = getOption(p, code);
     if (d === undefined) return undefined;
     const end = d.indexOf(0);
-    return Buffer.from(end < 0 ? d : d.subarray(0, end)).toString('utf8');
+    return Buffer.from(d.buffer, d.byteOffset, end < 0 ? d.length : end).toString('utf8'); // a view, not a copy
   },
   messageType: (p: DhcpPacket): number | undefined => read.u8(p, Opt.MESSAGE_TYPE),
 };

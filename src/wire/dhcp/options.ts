@@ -7,12 +7,16 @@ export interface DhcpOption {
   data: Uint8Array;
 }
 
+const copyOf = Uint8Array.prototype.slice;
+
 /**
- * Parse one options area (the `options` field, or `file`/`sname` when overloaded).
- * PAD is skipped, END stops; an option running past the area is a DecodeError.
- * Repeated codes are appended to `into` in order, so the caller joins them (RFC 3396 §5).
+ * Parse one options area (the `options` field, or `file`/`sname` when overloaded) into `into`.
+ * PAD is skipped, END stops; an option running past the area is a DecodeError. A code already
+ * in `into` (from this area or an earlier one) is joined onto it (RFC 3396 §5), so `into`
+ * keeps each code once, in the order of first appearance. Option 52 is never joined: a
+ * repeat is ignored (the first says where to read next).
  */
-export function readOptionArea(buf: Uint8Array, into: Map<number, Uint8Array[]>, where: string): void {
+export function readOptionArea(buf: Uint8Array, into: DhcpOption[], where: string): void {
   let i = 0;
   while (i < buf.length) {
     const code = buf[i]!;
@@ -24,19 +28,15 @@ export function readOptionArea(buf: Uint8Array, into: Map<number, Uint8Array[]>,
     if (i + 1 >= buf.length) throw new DecodeError(`option ${code} in ${where}: missing length byte`);
     const len = buf[i + 1]!;
     if (i + 2 + len > buf.length) throw new DecodeError(`option ${code} in ${where}: length ${len} runs past the end`);
-    const parts = into.get(code);
-    const data = buf.subarray(i + 2, i + 2 + len);
-    if (parts) parts.push(data);
-    else into.set(code, [data]);
+    // A copy (Uint8Array's slice copies; a Buffer's would not): the decoded packet keeps no
+    // receive buffer alive.
+    const data = copyOf.call(buf, i + 2, i + 2 + len);
+    const seen = into.find((o) => o.code === code);
+    if (!seen) into.push({ code, data });
+    else if (code !== Opt.OVERLOAD) seen.data = Buffer.concat([seen.data, data]);
     i += 2 + len;
   }
   // A missing END is tolerated: many relays and ROMs end the packet right after the last option.
-}
-
-/** RFC 3396 §5: concatenate the instances of each code in the order they appeared. */
-export function joinOptions(parts: Map<number, Uint8Array[]>): DhcpOption[] {
-  // new Uint8Array(view) copies with one memcpy (Uint8Array.from walks an iterator).
-  return [...parts].map(([code, list]) => ({ code, data: list.length === 1 ? new Uint8Array(list[0]!) : Buffer.concat(list) }));
 }
 
 /** One option as wire TLVs: split into 255-byte pieces (RFC 3396 §6); empty data is one 0-length TLV. */

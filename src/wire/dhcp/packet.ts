@@ -1,6 +1,6 @@
 import { DecodeError } from '../../errors.js';
 import { BOOTP_MIN_LEN, DEFAULT_MAX_LEN, HEADER_LEN, MAGIC_COOKIE, Opt } from './codes.js';
-import { joinOptions, optionChunks, orderForWire, readOptionArea, type DhcpOption } from './options.js';
+import { optionChunks, orderForWire, readOptionArea, type DhcpOption } from './options.js';
 import { formatIp, parseIp } from './ip.js';
 
 /** A BOOTP/DHCP message (RFC 2131 §2). Addresses are dotted quads; options are joined raw data. */
@@ -33,8 +33,12 @@ const OPTIONS_OFF = HEADER_LEN + 4;
 
 function cString(buf: Uint8Array): string {
   const end = buf.indexOf(0);
+  if (end === 0) return ''; // the usual sname and file of a request
   return Buffer.from(buf.buffer, buf.byteOffset, end < 0 ? buf.length : end).toString('latin1'); // a view, not a copy
 }
+
+/** Big-endian 32 bits at `off` (no DataView: one object less per packet). */
+const u32 = (b: Uint8Array, off: number): number => ((b[off]! << 24) | (b[off + 1]! << 16) | (b[off + 2]! << 8) | b[off + 3]!) >>> 0;
 
 /**
  * Decode a DHCP message; throws DecodeError for anything that is not one. The result shares
@@ -44,33 +48,34 @@ export function decodePacket(input: Uint8Array): DhcpPacket {
   // A plain view: subarray() of a Node Buffer builds a Buffer each time, which costs more.
   const buf = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   if (buf.length < OPTIONS_OFF) throw new DecodeError(`${buf.length} bytes is shorter than a DHCP header (${OPTIONS_OFF})`);
-  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const op = buf[0]!;
   if (op !== 1 && op !== 2) throw new DecodeError(`op ${op} is neither BOOTREQUEST nor BOOTREPLY`);
   const hlen = buf[2]!;
   if (hlen > 16) throw new DecodeError(`hlen ${hlen} exceeds the 16-byte chaddr`);
-  if (v.getUint32(HEADER_LEN) !== MAGIC_COOKIE) throw new DecodeError('missing DHCP magic cookie 63:82:53:63');
-  const parts = new Map<number, Uint8Array[]>();
-  readOptionArea(buf.subarray(OPTIONS_OFF), parts, 'options');
+  if (u32(buf, HEADER_LEN) !== MAGIC_COOKIE) throw new DecodeError('missing DHCP magic cookie 63:82:53:63');
+  const options: DhcpOption[] = [];
+  readOptionArea(buf.subarray(OPTIONS_OFF), options, 'options');
   // RFC 2131 §4.1: with option 52, `file` is read before `sname`.
-  const overload = parts.get(Opt.OVERLOAD)?.[0];
+  const at = options.findIndex((o) => o.code === Opt.OVERLOAD);
   let overloadBits = 0;
-  if (overload) {
+  if (at >= 0) {
+    const overload = options[at]!.data;
     if (overload.length !== 1 || overload[0]! < 1 || overload[0]! > 3) throw new DecodeError('option 52 (overload) must be one byte 1..3');
     overloadBits = overload[0]!;
-    parts.delete(Opt.OVERLOAD);
-    if (overloadBits & 1) readOptionArea(buf.subarray(FILE_OFF, FILE_OFF + 128), parts, 'file');
-    if (overloadBits & 2) readOptionArea(buf.subarray(SNAME_OFF, SNAME_OFF + 64), parts, 'sname');
-    parts.delete(Opt.OVERLOAD);
+    options.splice(at, 1);
+    if (overloadBits & 1) readOptionArea(buf.subarray(FILE_OFF, FILE_OFF + 128), options, 'file');
+    if (overloadBits & 2) readOptionArea(buf.subarray(SNAME_OFF, SNAME_OFF + 64), options, 'sname');
+    const again = options.findIndex((o) => o.code === Opt.OVERLOAD);
+    if (again >= 0) options.splice(again, 1);
   }
   return {
     op,
     htype: buf[1]!,
     hlen,
     hops: buf[3]!,
-    xid: v.getUint32(4),
-    secs: v.getUint16(8),
-    flags: v.getUint16(10),
+    xid: u32(buf, 4),
+    secs: (buf[8]! << 8) | buf[9]!,
+    flags: (buf[10]! << 8) | buf[11]!,
     ciaddr: formatIp(buf, 12),
     yiaddr: formatIp(buf, 16),
     siaddr: formatIp(buf, 20),
@@ -78,7 +83,7 @@ export function decodePacket(input: Uint8Array): DhcpPacket {
     chaddr: buf.slice(28, 44),
     sname: overloadBits & 2 ? '' : cString(buf.subarray(SNAME_OFF, SNAME_OFF + 64)),
     file: overloadBits & 1 ? '' : cString(buf.subarray(FILE_OFF, FILE_OFF + 128)),
-    options: joinOptions(parts),
+    options,
   };
 }
 
@@ -166,24 +171,38 @@ function directOptionsLength(p: DhcpPacket, maxLength: number): number | undefin
 
 /** The fixed BOOTP header (op … chaddr) and the DHCP magic cookie. */
 function writeHeader(out: Uint8Array, p: DhcpPacket): void {
-  const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
   out[0] = p.op;
   out[1] = p.htype;
   out[2] = p.hlen;
   out[3] = p.hops;
-  v.setUint32(4, p.xid >>> 0);
-  v.setUint16(8, p.secs);
-  v.setUint16(10, p.flags);
+  putU32(out, 4, p.xid);
+  out[8] = p.secs >>> 8;
+  out[9] = p.secs;
+  out[10] = p.flags >>> 8;
+  out[11] = p.flags;
   parseIp(p.ciaddr, out, 12);
   parseIp(p.yiaddr, out, 16);
   parseIp(p.siaddr, out, 20);
   parseIp(p.giaddr, out, 24);
   out.set(p.chaddr.subarray(0, 16), 28);
-  v.setUint32(HEADER_LEN, MAGIC_COOKIE);
+  putU32(out, HEADER_LEN, MAGIC_COOKIE);
 }
 
+function putU32(out: Uint8Array, off: number, n: number): void {
+  out[off] = n >>> 24;
+  out[off + 1] = n >>> 16;
+  out[off + 2] = n >>> 8;
+  out[off + 3] = n;
+}
+
+/**
+ * A zeroed buffer from Node's shared pool: a new Uint8Array of 300+ bytes gets its own
+ * off-heap ArrayBuffer, which costs an allocation and a finalizer in the next scavenge.
+ */
+const zeroed = (n: number): Uint8Array => Buffer.allocUnsafe(n).fill(0);
+
 function encodeDirect(p: DhcpPacket, optionsLength: number): Uint8Array {
-  const out = new Uint8Array(Math.max(BOOTP_MIN_LEN, OPTIONS_OFF + optionsLength + 1));
+  const out = zeroed(Math.max(BOOTP_MIN_LEN, OPTIONS_OFF + optionsLength + 1));
   writeHeader(out, p);
   writeText(out, SNAME_OFF, 64, p.sname, 'sname');
   writeText(out, FILE_OFF, 128, p.file, 'file');
@@ -201,6 +220,7 @@ function encodeDirect(p: DhcpPacket, optionsLength: number): Uint8Array {
 }
 
 function writeText(out: Uint8Array, off: number, size: number, text: string, field: string): void {
+  if (text === '') return; // the area is zeroed already
   const bytes = Buffer.from(text, 'latin1');
   if (bytes.length > size - 1) throw new RangeError(`${field} "${text}" is longer than ${size - 1} bytes`);
   out.set(bytes, off);
@@ -212,7 +232,7 @@ export function encodePacket(p: DhcpPacket, opts: EncodeOptions = {}): Uint8Arra
   const direct = directOptionsLength(p, maxLength);
   if (direct !== undefined) return encodeDirect(p, direct);
   const l = layout(p, maxLength);
-  const out = new Uint8Array(l.length);
+  const out = zeroed(l.length);
   writeHeader(out, p);
   if (l.sname) writeArea(out, SNAME_OFF, l.sname);
   else writeText(out, SNAME_OFF, 64, p.sname, 'sname');
