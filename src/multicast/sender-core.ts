@@ -24,7 +24,6 @@ export class SenderCore {
   sliceBlocks: number;
   private nextHello: number;
   private srtt = 10;
-  private lastNow: number;
   private lastJoinAt: number;
   private readonly pacer: Pacer;
   /**
@@ -42,7 +41,6 @@ export class SenderCore {
   ) {
     this.sliceBlocks = opts.sliceBlocks.start;
     this.nextHello = openedAt;
-    this.lastNow = openedAt;
     this.lastJoinAt = openedAt;
     this.pacer = new Pacer(opts.maxBitrate, openedAt);
   }
@@ -104,7 +102,6 @@ export class SenderCore {
   /** Advance to `now`: HELLOs, start policy, REQACK timeouts, and up to `budget` DATA packets. */
   poll(now: number, budget = Number.POSITIVE_INFINITY): SenderAction[] {
     const out: SenderAction[] = [];
-    this.lastNow = now;
     if (this.phase === 'waiting') this.pollWaiting(now, out);
     if (this.phase === 'transfer') {
       this.pollTimeouts(now, out);
@@ -313,7 +310,6 @@ export class SenderCore {
       if (last && !(last.firstPassDone && last.loaded && last.reqackAt !== null)) break;
       const bytes = Math.min(this.sliceBlocks * this.opts.blockSize, this.opts.imageSize - this.nextOffset);
       const s = new Slice(this.nextIndex++, this.nextOffset, bytes, this.opts.blockSize);
-      s.openedAt = this.lastNow;
       this.nextOffset += bytes;
       this.endQueued = bytes === 0;
       this.inFlight.push(s);
@@ -332,6 +328,11 @@ export class SenderCore {
     for (let i = 0; i < this.inFlight.length && i < this.window; i++) {
       const s = this.inFlight[i]!;
       if (!s.loaded) break;
+      if (!s.sending) {
+        // A slice read ahead counts its time (the 200-round drop rule) from its first DATA.
+        s.sending = true;
+        s.openedAt = now;
+      }
       if (s.reqackAt !== null) continue;
       const blocks: number[] = [];
       const take = (b: number): boolean => {

@@ -23,8 +23,10 @@ export class Slice {
   loaded: boolean;
   /** Blocks sent again after a RETRANSMIT (distinct receivers' requests merged). */
   resent = 0;
-  /** Clock reading when the slice was opened. */
+  /** Clock reading when the slice's first DATA (or its REQACK, if empty) went out. */
   openedAt = 0;
+  /** Its DATA may go out: it is inside the window (a slice read ahead is not, yet). */
+  sending = false;
 
   constructor(
     readonly index: number,

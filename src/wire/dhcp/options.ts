@@ -9,34 +9,80 @@ export interface DhcpOption {
 
 const copyOf = Uint8Array.prototype.slice;
 
+// Where each code sits in the reader's list, for the one OptionReader in use: decoding is
+// synchronous, so one table serves every packet, and a stamp per reader saves clearing it.
+const stampOf = new Uint32Array(256);
+const indexOf = new Uint16Array(256);
+let lastStamp = 0;
+
 /**
- * Parse one options area (the `options` field, or `file`/`sname` when overloaded) into `into`.
- * PAD is skipped, END stops; an option running past the area is a DecodeError. A code already
- * in `into` (from this area or an earlier one) is joined onto it (RFC 3396 §5), so `into`
- * keeps each code once, in the order of first appearance. Option 52 is never joined: a
- * repeat is ignored (the first says where to read next).
+ * Collects a message's options from its areas (the `options` field, then `file`/`sname`
+ * when overloaded). PAD is skipped, END stops; an option running past its area is a
+ * DecodeError. Each code is kept once, in the order of first appearance; the instances of a
+ * repeated code are joined once, at `finish` (RFC 3396 §5), so a packet of repeats costs
+ * linear time. Option 52 is never joined: the first instance says where to read next, and
+ * `finish` leaves it out. Use one reader per packet and finish it before starting another.
  */
-export function readOptionArea(buf: Uint8Array, into: DhcpOption[], where: string): void {
-  let i = 0;
-  while (i < buf.length) {
-    const code = buf[i]!;
-    if (code === Opt.PAD) {
-      i++;
-      continue;
+export class OptionReader {
+  private readonly options: DhcpOption[] = [];
+  /** Later instances of repeated codes, by index in `options` (made on the first repeat). */
+  private repeats: Map<number, Uint8Array[]> | null = null;
+  private readonly stamp: number;
+
+  constructor() {
+    lastStamp = (lastStamp + 1) >>> 0;
+    if (lastStamp === 0) {
+      stampOf.fill(0);
+      lastStamp = 1;
     }
-    if (code === Opt.END) return;
-    if (i + 1 >= buf.length) throw new DecodeError(`option ${code} in ${where}: missing length byte`);
-    const len = buf[i + 1]!;
-    if (i + 2 + len > buf.length) throw new DecodeError(`option ${code} in ${where}: length ${len} runs past the end`);
-    // A copy (Uint8Array's slice copies; a Buffer's would not): the decoded packet keeps no
-    // receive buffer alive.
-    const data = copyOf.call(buf, i + 2, i + 2 + len);
-    const seen = into.find((o) => o.code === code);
-    if (!seen) into.push({ code, data });
-    else if (code !== Opt.OVERLOAD) seen.data = Buffer.concat([seen.data, data]);
-    i += 2 + len;
+    this.stamp = lastStamp;
   }
-  // A missing END is tolerated: many relays and ROMs end the packet right after the last option.
+
+  read(buf: Uint8Array, where: string): void {
+    let i = 0;
+    while (i < buf.length) {
+      const code = buf[i]!;
+      if (code === Opt.PAD) {
+        i++;
+        continue;
+      }
+      if (code === Opt.END) return;
+      if (i + 1 >= buf.length) throw new DecodeError(`option ${code} in ${where}: missing length byte`);
+      const len = buf[i + 1]!;
+      if (i + 2 + len > buf.length) throw new DecodeError(`option ${code} in ${where}: length ${len} runs past the end`);
+      // A copy (Uint8Array's slice copies; a Buffer's would not): the decoded packet keeps
+      // no receive buffer alive.
+      const data = copyOf.call(buf, i + 2, i + 2 + len);
+      if (stampOf[code] !== this.stamp) {
+        stampOf[code] = this.stamp;
+        indexOf[code] = this.options.length;
+        this.options.push({ code, data });
+      } else if (code !== Opt.OVERLOAD) {
+        const at = indexOf[code]!;
+        const list = (this.repeats ??= new Map()).get(at);
+        if (list) list.push(data);
+        else this.repeats.set(at, [data]);
+      }
+      i += 2 + len;
+    }
+    // A missing END is tolerated: many relays and ROMs end the packet right after the last option.
+  }
+
+  /** The first instance of `code` read so far. */
+  first(code: number): Uint8Array | undefined {
+    return stampOf[code] === this.stamp ? this.options[indexOf[code]!]!.data : undefined;
+  }
+
+  /** The options, repeats joined, without option 52. */
+  finish(): DhcpOption[] {
+    if (this.repeats) {
+      for (const [at, rest] of this.repeats) {
+        const o = this.options[at]!;
+        o.data = Buffer.concat([o.data, ...rest]);
+      }
+    }
+    return stampOf[Opt.OVERLOAD] === this.stamp ? this.options.filter((o) => o.code !== Opt.OVERLOAD) : this.options;
+  }
 }
 
 /** One option as wire TLVs: split into 255-byte pieces (RFC 3396 §6); empty data is one 0-length TLV. */

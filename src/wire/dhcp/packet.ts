@@ -1,6 +1,6 @@
 import { DecodeError } from '../../errors.js';
 import { BOOTP_MIN_LEN, DEFAULT_MAX_LEN, HEADER_LEN, MAGIC_COOKIE, Opt } from './codes.js';
-import { optionChunks, orderForWire, readOptionArea, type DhcpOption } from './options.js';
+import { OptionReader, optionChunks, orderForWire, type DhcpOption } from './options.js';
 import { formatIp, parseIp } from './ip.js';
 
 /** A BOOTP/DHCP message (RFC 2131 §2). Addresses are dotted quads; options are joined raw data. */
@@ -53,21 +53,18 @@ export function decodePacket(input: Uint8Array): DhcpPacket {
   const hlen = buf[2]!;
   if (hlen > 16) throw new DecodeError(`hlen ${hlen} exceeds the 16-byte chaddr`);
   if (u32(buf, HEADER_LEN) !== MAGIC_COOKIE) throw new DecodeError('missing DHCP magic cookie 63:82:53:63');
-  const options: DhcpOption[] = [];
-  readOptionArea(buf.subarray(OPTIONS_OFF), options, 'options');
+  const reader = new OptionReader();
+  reader.read(buf.subarray(OPTIONS_OFF), 'options');
   // RFC 2131 §4.1: with option 52, `file` is read before `sname`.
-  const at = options.findIndex((o) => o.code === Opt.OVERLOAD);
+  const overload = reader.first(Opt.OVERLOAD);
   let overloadBits = 0;
-  if (at >= 0) {
-    const overload = options[at]!.data;
+  if (overload) {
     if (overload.length !== 1 || overload[0]! < 1 || overload[0]! > 3) throw new DecodeError('option 52 (overload) must be one byte 1..3');
     overloadBits = overload[0]!;
-    options.splice(at, 1);
-    if (overloadBits & 1) readOptionArea(buf.subarray(FILE_OFF, FILE_OFF + 128), options, 'file');
-    if (overloadBits & 2) readOptionArea(buf.subarray(SNAME_OFF, SNAME_OFF + 64), options, 'sname');
-    const again = options.findIndex((o) => o.code === Opt.OVERLOAD);
-    if (again >= 0) options.splice(again, 1);
+    if (overloadBits & 1) reader.read(buf.subarray(FILE_OFF, FILE_OFF + 128), 'file');
+    if (overloadBits & 2) reader.read(buf.subarray(SNAME_OFF, SNAME_OFF + 64), 'sname');
   }
+  const options = reader.finish();
   return {
     op,
     htype: buf[1]!,

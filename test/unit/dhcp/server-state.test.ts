@@ -59,6 +59,17 @@ describe('DISCOVER / OFFER', () => {
     expect(stages.map((s) => s.stage)).toEqual(['discover', 'offer']);
   });
 
+  it("a node's own domain does not leak into the next client's reply (the subnet's options are built once)", () => {
+    const { h } = setup();
+    const pool = h.full(request(T.DISCOVER, A, [pxe])).reply!;
+    const own = h.full(request(T.DISCOVER, N1.mac, [pxe])).reply!;
+    const poolAgain = h.full(request(T.DISCOVER, B, [pxe])).reply!;
+    expect(read.text(pool, Opt.DOMAIN_NAME)).toBe('cluster');
+    expect(read.text(own, Opt.DOMAIN_NAME)).toBe('rack1.cluster');
+    expect(read.text(poolAgain, Opt.DOMAIN_NAME)).toBe('cluster');
+    expect(poolAgain.options.map((o) => o.code)).toEqual(pool.options.map((o) => o.code));
+  });
+
   it.each([
     ['no option 93 → BIOS', [pxe], 'pxelinux.0'],
     ['arch 0 → BIOS', [pxe, arch(0)], 'pxelinux.0'],

@@ -206,7 +206,39 @@ describe('SenderCore (fake clock)', () => {
       sim.run();
       expect(sim.core.result?.ok).toBe(true);
       expect(sim.maxInFlightData).toBe(max);
+      expect(sim.maxAhead).toBe(max - 1); // no DATA or REQACK (the end slice's included) past the window
     }
+  });
+
+  it('half duplex with loss: RETRANSMIT rounds while the next slice is read ahead, nothing sent past the window', () => {
+    let n = 0;
+    const lossy = new SimReceiver('10.0.0.2', () => ++n % 5 === 0);
+    const clean = new SimReceiver('10.0.0.3');
+    const sim = new Sim(options({ imageSize: 300_000, duplex: 'half' }), [lossy, clean], 64, 2);
+    sim.connect(lossy);
+    sim.connect(clean);
+    sim.run();
+    expect(sim.core.result?.ok).toBe(true);
+    expect(completeImage(sim, lossy)).toBe(300_000);
+    expect(reqacks(sim).some((m) => m.round > 0)).toBe(true);
+    expect(sim.maxAhead).toBe(0);
+  });
+
+  it('a slice read ahead during long REQACK rounds gets its full dropAfterMs once it starts', () => {
+    // The receiver ignores slice 0 for 1.5 s (slice 1 is read ahead meanwhile), then answers
+    // at once but never completes slice 1: the 200-round rule must count from slice 1's
+    // first DATA, not from when it was read.
+    const a = new SimReceiver('10.0.0.2', (slice) => slice === 1);
+    const sim = new Sim(options({ imageSize: 100_000, duplex: 'half', dropAfterMs: 2000 }), [a], 64, 0);
+    sim.connect(a);
+    const original = a.onReqack.bind(a);
+    a.onReqack = (m, bs) => (m.slice === 0 && sim.now < 1500 ? null : original(m, bs));
+    sim.run(10_000);
+    const dropped = sim.events.find((e) => e.kind === 'dropped');
+    expect(dropped).toBeDefined();
+    const firstData1 = sim.dataAt.find((x) => x.slice === 1)!.at;
+    expect(firstData1).toBeGreaterThanOrEqual(1500);
+    expect(sim.droppedAt! - firstData1).toBeGreaterThanOrEqual(2000);
   });
 
   it('half duplex reads the next slice while a REQACK is answered, but sends its DATA only after the OK', () => {

@@ -65,6 +65,16 @@ export class Sim {
   readonly sent: SenderAction[] = [];
   readonly replies: Array<{ ip: string; message: SenderMessage }> = [];
   maxInFlightData = 0;
+  /**
+   * How far past the oldest unreleased slice any DATA or REQACK went (0: only that slice).
+   * udp-receiver aborts when a slice arrives more than 2 ahead of its last completed one.
+   */
+  maxAhead = 0;
+  private released = 0;
+  /** When each DATA batch went out (fake clock, ms). */
+  readonly dataAt: Array<{ slice: number; at: number }> = [];
+  /** When the first receiver was dropped. */
+  droppedAt: number | undefined;
   private readonly sliceBytes = new Map<number, number>();
   /** Slices with DATA sent and not yet released (a slice loaded ahead is not in it). */
   private readonly sendingSlices = new Set<number>();
@@ -87,16 +97,26 @@ export class Sim {
   apply(actions: SenderAction[]): void {
     for (const a of actions) {
       this.sent.push(a);
-      if (a.type === 'event') this.events.push(a.event);
+      if (a.type === 'event') {
+        this.events.push(a.event);
+        if (a.event.kind === 'dropped') this.droppedAt ??= this.now;
+      }
       else if (a.type === 'load') {
         this.sliceBytes.set(a.slice, a.bytes);
         this.core.loaded(a.slice);
-      } else if (a.type === 'release') this.sendingSlices.delete(a.slice);
-      else if (a.type === 'blocks') {
+      } else if (a.type === 'release') {
+        this.sendingSlices.delete(a.slice);
+        this.released++;
+      } else if (a.type === 'blocks') {
+        this.maxAhead = Math.max(this.maxAhead, a.slice - this.released);
+        this.dataAt.push({ slice: a.slice, at: this.now });
         this.sendingSlices.add(a.slice);
         this.maxInFlightData = Math.max(this.maxInFlightData, this.sendingSlices.size);
         for (const b of a.blocks) for (const r of this.receivers) r.onData(a.slice, b, this.sliceBytes.get(a.slice)!);
-      } else if (a.type === 'send') this.deliver(a.to, a.message);
+      } else if (a.type === 'send') {
+        if (a.message.op === 'reqack') this.maxAhead = Math.max(this.maxAhead, a.message.slice - this.released);
+        this.deliver(a.to, a.message);
+      }
     }
   }
 

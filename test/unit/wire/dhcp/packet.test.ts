@@ -61,6 +61,30 @@ describe('decodePacket', () => {
     expect(getOption(p, Opt.OVERLOAD)).toBeUndefined();
   });
 
+  it('joins one code across options, file and sname in that order, and keeps the first option 52', () => {
+    const base = withOptions('0c0161 340103 340102 350101 0c0162 ff'); // 52 repeated: the first (3) counts
+    base.set(hex('0c0163 340101 0c0164 ff'), 108); // file: hostname "c", a stray 52, "d"
+    base.set(hex('0c0165 ff'), 44); // sname: "e"
+    const p = decodePacket(base);
+    expect(read.text(p, Opt.HOSTNAME)).toBe('abcde');
+    expect(p.options.map((o) => o.code)).toEqual([12, 53]);
+    expect(getOption(p, Opt.OVERLOAD)).toBeUndefined();
+  });
+
+  it('joins thousands of repeats of one code into one option, and decodes the next packet afresh', () => {
+    const repeats = 20_000;
+    const body = new Uint8Array(240 + repeats * 3 + 1);
+    body.set(withOptions('ff').subarray(0, 240));
+    for (let i = 0; i < repeats; i++) body.set([Opt.HOSTNAME, 1, 0x61 + (i % 26)], 240 + i * 3);
+    body[body.length - 1] = Opt.END;
+    const p = decodePacket(body);
+    expect(p.options).toHaveLength(1);
+    expect(p.options[0]!.data.length).toBe(repeats);
+    expect(p.options[0]!.data[26]).toBe(0x61);
+    // The table of codes seen is per packet: a second packet does not inherit the first's.
+    expect(decodePacket(withOptions('350101 ff')).options.map((o) => o.code)).toEqual([53]);
+  });
+
   it.each([
     ['short', new Uint8Array(100), /shorter/],
     ['bad op', withOptions('ff', 9), /op 9/],
