@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import { BOOTREPLY, MessageType, Opt } from '../wire/dhcp/codes.js';
 import type { DhcpPacket } from '../wire/dhcp/packet.js';
 import { option } from '../wire/dhcp/accessors.js';
-import type { DhcpOption } from '../wire/dhcp/options.js';
+import { messageTypeOption, serverIdOption } from './shared-options.js';
 import type { DhcpConfig } from './config.js';
 import type { ClientInfo } from './client.js';
 import type { DiscoveryThrottle } from './discovery-throttle.js';
@@ -69,25 +69,6 @@ export function replySkeleton(req: DhcpPacket, type: number, serverId: string): 
     file: '',
     options: [messageTypeOption(type), serverIdOption(serverId)],
   };
-}
-
-// Replies share these option objects: the encoder copies option bytes, nothing writes into them.
-const messageTypes = new Map<number, DhcpOption>();
-const serverIds = new Map<string, DhcpOption>();
-
-function messageTypeOption(type: number): DhcpOption {
-  let o = messageTypes.get(type);
-  if (!o) messageTypes.set(type, (o = option.messageType(type)));
-  return o;
-}
-
-function serverIdOption(address: string): DhcpOption {
-  let o = serverIds.get(address);
-  if (!o) {
-    o = option.ip(Opt.SERVER_ID, address); // throws on a malformed address: never cached
-    if (serverIds.size < 64) serverIds.set(address, o);
-  }
-  return o;
 }
 
 /** Turn the reply into a NAK (RFC 2131 table 3: no address, no configuration, a message). */

@@ -1,6 +1,5 @@
-import { MessageType, Opt } from '../wire/dhcp/codes.js';
-import { option } from '../wire/dhcp/accessors.js';
-import type { DhcpOption } from '../wire/dhcp/options.js';
+import { MessageType } from '../wire/dhcp/codes.js';
+import { leaseTimeOptions } from './shared-options.js';
 import { ipToInt } from '../wire/dhcp/ip.js';
 import { makeNak, replySkeleton, stop, type Exchange, type HandlerEnv } from './exchange.js';
 import { contains, inPool, type Subnet } from './subnets.js';
@@ -40,18 +39,6 @@ function bind(x: Exchange, env: HandlerEnv, subnet: Subnet, ip: string): true {
 /** Option 51 plus T1 = 0.5 and T2 = 0.875 of the lease (RFC 2131 §4.4.5). */
 function addLeaseTimes(x: Exchange, subnet: Subnet): void {
   x.reply.options.push(...leaseTimeOptions(subnet.config.leaseTime));
-}
-
-/** By lease time: the same three options for every ACK of a subnet (shared; never written into). */
-const leaseTimes = new Map<number, DhcpOption[]>();
-
-function leaseTimeOptions(t: number): DhcpOption[] {
-  let o = leaseTimes.get(t);
-  if (!o) {
-    o = [option.u32(Opt.LEASE_TIME, t), option.u32(Opt.RENEWAL_T1, Math.floor(t / 2)), option.u32(Opt.REBINDING_T2, Math.floor((t * 7) / 8))];
-    if (leaseTimes.size < 64) leaseTimes.set(t, o);
-  }
-  return o;
 }
 
 /** A wrong address: NAK when authoritative, else stay silent (RFC 2131 §4.3.2). */
