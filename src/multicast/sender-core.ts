@@ -1,5 +1,6 @@
 import { CAP, DEFAULT_CAPABILITIES, MAX_CLIENTS, bitSet, type ReceiverMessage } from '../wire/udpcast/index.js';
 import { Slice } from './slice.js';
+import { adaptToLoss } from './slice-adapt.js';
 import { Pacer } from './pacer.js';
 import type { ReceiverProgress, SenderAction, SenderEvent, SenderOptions } from './sender-types.js';
 
@@ -268,24 +269,11 @@ export class SenderCore {
     }
   }
 
-  /** Grow ×1.25 after a clean slice, halve after heavy loss (udp-sender's half-duplex rule). */
-  /**
-   * After each slice: grow slices ×1.25 (to the maximum) while loss stays light, halve them
-   * on heavy loss (udp-sender's rule, with a loss threshold so 1% random loss does not pin
-   * slices at their minimum). With autoRate and a maxBitrate, pace AIMD-like between 25%
-   * and 100% of maxBitrate: a slice that needed more than 5% of its blocks again means a
-   * receiver or the path overflowed (−10%); a light-loss slice earns +2%.
-   */
+  /** After each slice, the size of the next ones and (with autoRate) the pacing rate. */
   private adaptSliceSize(s: Slice): void {
-    const { min, max } = this.opts.sliceBlocks;
-    const loss = s.blocks > 0 ? s.resent / s.blocks : 0;
-    if (loss <= 0.015) this.sliceBlocks = Math.min(max, Math.ceil(this.sliceBlocks * 1.25));
-    else if (loss > 0.2) this.sliceBlocks = Math.max(min, Math.floor(this.sliceBlocks / 2));
-    const ceiling = this.opts.maxBitrate;
-    const current = this.pacer.rate;
-    if (!this.opts.autoRate || ceiling === null || current === null || s.blocks < 16) return;
-    if (loss > 0.05) this.pacer.setRate(Math.max(0.25 * ceiling, 0.9 * current));
-    else if (loss <= 0.015) this.pacer.setRate(Math.min(ceiling, 1.02 * current));
+    const next = adaptToLoss(s, this.sliceBlocks, this.pacer.rate, this.opts);
+    this.sliceBlocks = next.sliceBlocks;
+    if (next.rate !== this.pacer.rate) this.pacer.setRate(next.rate);
   }
 
   /** The pacing rate in bits per second (null = none). */
