@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './jit-tuning.js'; // first: V8 flags must be set before other modules' code runs
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
