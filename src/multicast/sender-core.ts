@@ -1,4 +1,5 @@
-import { CAP, DEFAULT_CAPABILITIES, MAX_CLIENTS, bitSet, type ReceiverMessage } from '../wire/udpcast/index.js';
+import { DEFAULT_CAPABILITIES, bitSet, type ReceiverMessage } from '../wire/udpcast/index.js';
+import { nextJoinWakeup, refusal, startDecision, type JoinState } from './joining.js';
 import { Slice } from './slice.js';
 import { adaptToLoss } from './slice-adapt.js';
 import { Pacer } from './pacer.js';
@@ -119,12 +120,7 @@ export class SenderCore {
   /** The next time `poll` has timed work to do (HELLO, start policy, REQACK timeout, pacing). */
   nextWakeup(now: number): number {
     if (this.phase === 'finished') return Number.POSITIVE_INFINITY;
-    if (this.phase === 'waiting') {
-      const t = [this.nextHello, this.lastJoinAt + this.opts.settleMs];
-      if (this.opts.maxWaitMs !== null) t.push(this.openedAt + this.opts.maxWaitMs);
-      if (this.opts.startTimeoutMs !== null) t.push(this.openedAt + this.opts.startTimeoutMs);
-      return Math.max(now, Math.min(...t.filter((x) => x > now || x === this.nextHello)));
-    }
+    if (this.phase === 'waiting') return nextJoinWakeup(this.joinState(now), this.opts);
     let t = Number.POSITIVE_INFINITY;
     for (const s of this.inFlight) if (s.reqackAt !== null) t = Math.min(t, s.reqackAt + this.reqackTimeout());
     if (this.pacer.blocked) t = Math.min(t, Math.max(now, this.pacer.blockedUntil));
@@ -152,15 +148,10 @@ export class SenderCore {
       });
     const known = this.receivers.get(ip);
     if (known && known.state !== 'dropped') return void reply(known.client); // a retried CONNECT_REQ
-    const refusal =
-      !this.opts.admit(ip) ? 'not a target of this push'
-      : (caps & CAP.BIG_ENDIAN) === 0 ? 'receiver lacks the BIG_ENDIAN capability'
-      : this.phase !== 'waiting' ? 'the push has already started'
-      : !known && this.receivers.size >= MAX_CLIENTS ? 'too many clients'
-      : null;
-    if (refusal !== null) {
+    const reason = refusal(ip, caps, this.phase === 'waiting', !known, this.receivers.size, this.opts.admit);
+    if (reason !== null) {
       reply(-1);
-      this.emit(out, { kind: 'refused', ip, reason: refusal });
+      this.emit(out, { kind: 'refused', ip, reason });
       return;
     }
     // A receiver that DISCONNECTed while the push waited and joins again keeps its number:
@@ -174,17 +165,15 @@ export class SenderCore {
     this.emit(out, { kind: 'joined', receiver: { ...r } });
   }
 
+  private joinState(now: number): JoinState {
+    return { now, joined: this.live().length, openedAt: this.openedAt, lastJoinAt: this.lastJoinAt, nextHello: this.nextHello };
+  }
+
   private pollWaiting(now: number, out: SenderAction[]): void {
     const o = this.opts;
-    const joined = this.live().length;
-    const waited = now - this.openedAt;
-    const settled = now - this.lastJoinAt >= o.settleMs;
-    if (settled && o.expected !== null && joined >= o.expected && joined > 0) return this.start(out);
-    if (settled && o.maxWaitMs !== null && waited >= o.maxWaitMs && joined >= Math.max(1, o.minReceivers)) return this.start(out);
-    if (o.startTimeoutMs !== null && waited >= o.startTimeoutMs) {
-      this.finish(false, `only ${joined} of the ${Math.max(1, o.minReceivers)} receivers needed joined within ${o.startTimeoutMs} ms`, out);
-      return;
-    }
+    const decision = startDecision(this.joinState(now), o);
+    if (decision.kind === 'start') return this.start(out);
+    if (decision.kind === 'fail') return void this.finish(false, decision.reason, out);
     if (now >= this.nextHello) {
       out.push({ type: 'send', to: 'rendezvous', message: { op: 'hello', capabilities: DEFAULT_CAPABILITIES, group: o.group, blockSize: o.blockSize } });
       this.nextHello = now + o.helloIntervalMs;
