@@ -313,6 +313,9 @@ export class SenderCore {
         s.openedAt = now;
       }
       if (s.reqackAt !== null) continue;
+      // A stock receiver OKs the end slice whatever it still misses, and that OK makes it
+      // done: the end is asked only once every data slice is OKed (full duplex had it early).
+      if (s.bytes === 0 && i > 0) break;
       const blocks: number[] = [];
       const take = (b: number): boolean => {
         if (blocks.length >= budget) return (this.wantsToSend = true), false;
