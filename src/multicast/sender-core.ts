@@ -9,6 +9,11 @@ type Phase = 'waiting' | 'transfer' | 'finished';
 
 /** udp-sender's --retries-until-drop default: a receiver that answers but never completes a slice. */
 const MAX_ROUNDS = 200;
+/**
+ * The round number of the full-duplex probe: a REQACK sent with a slice's first DATA, whose
+ * answers only say the receiver holds the slice (their maps are not repair requests).
+ */
+export const PROBE_ROUND = 0xffff;
 
 /**
  * The udpcast sender as a state machine driven by a clock: no sockets, no file, no timers.
@@ -79,6 +84,8 @@ export class SenderCore {
       case 'retransmit': {
         const slice = this.inFlight.find((s) => s.index === msg.slice);
         if (!r || r.state !== 'joined' || !slice || slice.ready.has(r.client)) break;
+        slice.seen.add(r.client);
+        if (msg.op === 'retransmit' && msg.round === PROBE_ROUND) break;
         // OK carries no round. A RETRANSMIT for an earlier round is late, not wrong: its map
         // still says what was missing. Dropping it livelocks a receiver that always answers
         // slower than the timeout (the stock sender never compares rounds at all).
@@ -316,6 +323,11 @@ export class SenderCore {
       // A stock receiver OKs the end slice whatever it still misses, and that OK makes it
       // done: the end is asked only once every data slice is OKed (full duplex had it early).
       if (s.bytes === 0 && i > 0) break;
+      // A stock receiver that gets DATA of slice k+1 without ever having seen a packet of
+      // slice k exits ("Dropped by server now=k+1 last=k-1"), as when a socket-buffer overflow
+      // swallowed all of slice k. So the second slice in flight goes out only once every live
+      // receiver has answered a REQACK of the first (its probe, normally, long before).
+      if (i > 0 && !this.live().every((r) => this.inFlight[0]!.seen.has(r.client))) break;
       const blocks: number[] = [];
       const take = (b: number): boolean => {
         if (blocks.length >= budget) return (this.wantsToSend = true), false;
@@ -331,6 +343,10 @@ export class SenderCore {
       while (s.resend.size === 0 && !s.firstPassDone && take(s.nextBlock)) s.nextBlock++;
       budget -= blocks.length;
       if (blocks.length > 0) out.push({ type: 'blocks', slice: s.index, blocks });
+      if (this.window > 1 && !s.probed && blocks.length > 0) {
+        s.probed = true;
+        out.push({ type: 'send', to: this.dataTo, message: { op: 'reqack', slice: s.index, bytes: s.bytes, round: PROBE_ROUND, readySet: s.readySet.slice() } });
+      }
       if (s.resend.size > 0 || !s.firstPassDone) return; // out of budget or tokens
       out.push({ type: 'send', to: this.dataTo, message: { op: 'reqack', slice: s.index, bytes: s.bytes, round: s.round, readySet: s.readySet.slice() } });
       s.reqackAt = now;

@@ -27,6 +27,10 @@ export class Slice {
   openedAt = 0;
   /** Its DATA may go out: it is inside the window (a slice read ahead is not, yet). */
   sending = false;
+  /** Clients that answered any REQACK of this slice, the probe included: they hold the slice. */
+  readonly seen = new Set<number>();
+  /** The full-duplex probe (a REQACK sent with the first DATA) went out. */
+  probed = false;
 
   constructor(
     readonly index: number,

@@ -9,20 +9,39 @@ export class SimReceiver {
   readonly got = new Map<number, Set<number>>();
   bytes = new Map<number, number>();
   okEnd = false;
+  /**
+   * udp-receiver's exit on a packet of a new slice that is not the next one it knows of, or
+   * more than 2 past its last complete slice ("Dropped by server now=N last=M").
+   */
+  abortedAt: { slice: number; last: number } | null = null;
+  /** The newest slice it holds (udp-receiver opens slice 0 at start) and its last complete one. */
+  private current = 0;
+  private complete = -1;
   constructor(
     readonly ip: string,
     readonly lose: (slice: number, block: number) => boolean = () => false,
   ) {}
 
-  onData(slice: number, block: number, bytes: number): void {
-    if (this.silent || this.lose(slice, block)) return;
+  /** A packet of `slice` got through: udp-receiver's check before it opens a new slice. */
+  private see(slice: number): void {
+    if (slice <= this.current) return;
+    if (slice !== this.current + 1 || slice > this.complete + 2) this.abortedAt ??= { slice, last: this.complete };
+    this.current = slice;
+  }
+
+  onData(slice: number, block: number, bytes: number, blockSize: number): void {
+    if (this.silent || this.abortedAt || this.lose(slice, block)) return;
+    this.see(slice);
     if (!this.got.has(slice)) this.got.set(slice, new Set());
     this.got.get(slice)!.add(block);
     this.bytes.set(slice, bytes);
+    const whole = (k: number) => this.bytes.has(k) && this.got.get(k)!.size >= Math.ceil(this.bytes.get(k)! / blockSize);
+    while (whole(this.complete + 1)) this.complete++;
   }
 
   onReqack(m: Extract<SenderMessage, { op: 'reqack' }>, blockSize: number): ReceiverMessage | null {
-    if (this.silent || this.client < 0 || bitIsSet(m.readySet, this.client)) return null;
+    if (this.silent || this.abortedAt || this.client < 0 || bitIsSet(m.readySet, this.client)) return null;
+    this.see(m.slice);
     const blocks = Math.ceil(m.bytes / blockSize);
     const have = this.got.get(m.slice) ?? new Set();
     if (have.size >= blocks) {
@@ -112,7 +131,7 @@ export class Sim {
         this.dataAt.push({ slice: a.slice, at: this.now });
         this.sendingSlices.add(a.slice);
         this.maxInFlightData = Math.max(this.maxInFlightData, this.sendingSlices.size);
-        for (const b of a.blocks) for (const r of this.receivers) r.onData(a.slice, b, this.sliceBytes.get(a.slice)!);
+        for (const b of a.blocks) for (const r of this.receivers) r.onData(a.slice, b, this.sliceBytes.get(a.slice)!, this.opts.blockSize);
       } else if (a.type === 'send') {
         if (a.message.op === 'reqack') this.maxAhead = Math.max(this.maxAhead, a.message.slice - this.released);
         this.deliver(a.to, a.message);
