@@ -1,4 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+
+const cpuCount = (): number => availableParallelism();
 
 export const sh = (cmd: string): string => execFileSync('sh', ['-c', cmd], { encoding: 'utf8' });
 
@@ -20,6 +23,12 @@ export interface Run {
  */
 export class BenchLab {
   readonly hub = 'rbtmB-hub';
+  /**
+   * Pin host 0 (the sender) to CPU 0 and the receivers to the other CPUs, as if the sender
+   * had a machine of its own. Unpinned, the kernel's packet processing for a sender that
+   * sleeps between batches lands on the receivers' CPUs too, which a real network never does.
+   */
+  pin = false;
   constructor(readonly receivers: number, readonly rate = '1gbit') {
     this.cleanup();
     sh(`ip netns add ${this.hub} && ip -n ${this.hub} link add rbtmBbr type bridge mcast_snooping 0 && ip -n ${this.hub} link set rbtmBbr up`);
@@ -51,7 +60,9 @@ export class BenchLab {
   }
 
   run(i: number, cmd: string, args: string[], keys: string[] = []): Run {
-    const child = spawn('ip', ['netns', 'exec', this.ns(i), cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const cpus = cpuCount();
+    const pinned = this.pin ? ['taskset', '-c', i === 0 ? '0' : cpus > 2 ? `1-${cpus - 1}` : '1'] : [];
+    const child = spawn('ip', ['netns', 'exec', this.ns(i), ...pinned, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const marks = new Map<string, number>();
     const onData = (d: Buffer) => {

@@ -35,4 +35,25 @@ describe('push with 1% packet loss (nftables)', () => {
     for (const r of receivers) await exitsWith(r, 0);
     for (const o of outs) expect(sha256(o)).toBe(digest);
   });
+
+  // Full duplex sends a probe REQACK (round 0xffff) with each slice's first DATA; both
+  // receivers must answer it, and every byte must still arrive before the push calls them done.
+  it('full duplex: two stock receivers and one rackboot receiver complete, every sha256 matching', async () => {
+    const image = env.lab.file('image3.bin', 16 * 1024 * 1024 + 5);
+    const digest = sha256(image);
+    const outs = [1, 2, 3].map((i) => join(env.lab.dir, `fd${i}.bin`));
+    const receivers = [
+      env.lab.udpReceiver(1, outs[0]!),
+      env.lab.udpReceiver(2, outs[1]!),
+      env.lab.rackboot(3, ['receive', '--out', outs[2]!, '--sha256', digest, '--interface', env.lab.iface(3), '--timeout', '30']),
+    ];
+    const push = env.lab.rackboot(0, ['--db', env.dbFile, 'push', image, '--to', 'rack:loss', '--full-duplex', '--interface', env.lab.iface(0), '--json']);
+    await exitsWith(push, 0);
+    for (const r of receivers) await exitsWith(r, 0);
+    for (const o of outs) expect(sha256(o)).toBe(digest);
+    const result = JSON.parse(push.output().slice(push.output().indexOf('{')));
+    expect(result.receivers.map((r: { state: string; bytesConfirmed: number }) => [r.state, r.bytesConfirmed])).toEqual(
+      [1, 2, 3].map(() => ['done', 16 * 1024 * 1024 + 5]),
+    );
+  });
 });
