@@ -1,8 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 
-const cpuCount = (): number => availableParallelism();
-
 export const sh = (cmd: string): string => execFileSync('sh', ['-c', cmd], { encoding: 'utf8' });
 
 export interface Run {
@@ -60,7 +58,9 @@ export class BenchLab {
   }
 
   run(i: number, cmd: string, args: string[], keys: string[] = []): Run {
-    const cpus = cpuCount();
+    // CPU numbers 0..n-1 as seen by the bench (its own affinity): needs at least 2.
+    const cpus = availableParallelism();
+    if (this.pin && cpus < 2) throw new Error('--pin needs at least 2 CPUs');
     const pinned = this.pin ? ['taskset', '-c', i === 0 ? '0' : cpus > 2 ? `1-${cpus - 1}` : '1'] : [];
     const child = spawn('ip', ['netns', 'exec', this.ns(i), ...pinned, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -13,7 +13,9 @@ const MAX_ROUNDS = 200;
  * The round number of the full-duplex probe: a REQACK sent with a slice's first DATA, whose
  * answers only say the receiver holds the slice (their maps are not repair requests).
  */
-export const PROBE_ROUND = 0xffff;
+export const PROBE_ROUND = 0xffffffff;
+/** DATA blocks sent before the probe: few, so its answer comes back early in the slice. */
+const PROBE_AFTER = 8;
 
 /**
  * The udpcast sender as a state machine driven by a clock: no sockets, no file, no timers.
@@ -314,12 +316,6 @@ export class SenderCore {
     for (let i = 0; i < this.inFlight.length && i < this.window; i++) {
       const s = this.inFlight[i]!;
       if (!s.loaded) break;
-      if (!s.sending) {
-        // A slice read ahead counts its time (the 200-round drop rule) from its first DATA.
-        s.sending = true;
-        s.openedAt = now;
-      }
-      if (s.reqackAt !== null) continue;
       // A stock receiver OKs the end slice whatever it still misses, and that OK makes it
       // done: the end is asked only once every data slice is OKed (full duplex had it early).
       if (s.bytes === 0 && i > 0) break;
@@ -328,11 +324,19 @@ export class SenderCore {
       // swallowed all of slice k. So the second slice in flight goes out only once every live
       // receiver has answered a REQACK of the first (its probe, normally, long before).
       if (i > 0 && !this.live().every((r) => this.inFlight[0]!.seen.has(r.client))) break;
-      const blocks: number[] = [];
+      if (!s.sending) {
+        // A slice read ahead counts its time (the 200-round drop rule) from its first DATA.
+        s.sending = true;
+        s.openedAt = now;
+      }
+      if (s.reqackAt !== null) continue;
+      let blocks: number[] = [];
+      let taken = 0;
       const take = (b: number): boolean => {
-        if (blocks.length >= budget) return (this.wantsToSend = true), false;
+        if (taken >= budget) return (this.wantsToSend = true), false;
         if (!this.pacer.take(now, s.blockLength(b) + 16 + 28)) return false;
         blocks.push(b);
+        taken++;
         return true;
       };
       for (const b of s.resend) {
@@ -340,17 +344,30 @@ export class SenderCore {
         s.resend.delete(b);
         s.resent++;
       }
-      while (s.resend.size === 0 && !s.firstPassDone && take(s.nextBlock)) s.nextBlock++;
-      budget -= blocks.length;
-      if (blocks.length > 0) out.push({ type: 'blocks', slice: s.index, blocks });
-      if (this.window > 1 && !s.probed && blocks.length > 0) {
-        s.probed = true;
-        out.push({ type: 'send', to: this.dataTo, message: { op: 'reqack', slice: s.index, bytes: s.bytes, round: PROBE_ROUND, readySet: s.readySet.slice() } });
+      const probe = this.window > 1 && !s.probed;
+      while (s.resend.size === 0 && !s.firstPassDone && take(s.nextBlock)) {
+        s.nextBlock++;
+        if (probe && !s.probed && blocks.length === PROBE_AFTER) blocks = this.probe(s, blocks, out);
       }
+      budget -= taken;
+      if (probe && !s.probed && blocks.length > 0) blocks = this.probe(s, blocks, out);
+      if (blocks.length > 0) out.push({ type: 'blocks', slice: s.index, blocks });
       if (s.resend.size > 0 || !s.firstPassDone) return; // out of budget or tokens
-      out.push({ type: 'send', to: this.dataTo, message: { op: 'reqack', slice: s.index, bytes: s.bytes, round: s.round, readySet: s.readySet.slice() } });
+      this.reqack(s, s.round, out);
       s.reqackAt = now;
       s.sentAt.set(s.round, now);
     }
+  }
+
+  /** The first DATA of a slice, then its probe (full duplex): answered within a round trip. */
+  private probe(s: Slice, blocks: number[], out: SenderAction[]): number[] {
+    out.push({ type: 'blocks', slice: s.index, blocks });
+    this.reqack(s, PROBE_ROUND, out);
+    s.probed = true;
+    return [];
+  }
+
+  private reqack(s: Slice, round: number, out: SenderAction[]): void {
+    out.push({ type: 'send', to: this.dataTo, message: { op: 'reqack', slice: s.index, bytes: s.bytes, round, readySet: s.readySet.slice() } });
   }
 }

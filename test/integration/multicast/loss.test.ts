@@ -36,8 +36,10 @@ describe('push with 1% packet loss (nftables)', () => {
     for (const o of outs) expect(sha256(o)).toBe(digest);
   });
 
-  // Full duplex sends a probe REQACK (round 0xffff) with each slice's first DATA; both
-  // receivers must answer it, and every byte must still arrive before the push calls them done.
+  // Full duplex sends a probe REQACK (round 0xffffffff) after each slice's first DATA; stock
+  // and rackboot receivers must answer it, and every byte must arrive before the push calls a
+  // receiver done (the end-slice bug). 1% random loss never swallows a whole slice, so the
+  // probe's gate itself is tested in sender-core-duplex.test.ts.
   it('full duplex: two stock receivers and one rackboot receiver complete, every sha256 matching', async () => {
     const image = env.lab.file('image3.bin', 16 * 1024 * 1024 + 5);
     const digest = sha256(image);
