@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PROBE_ROUND } from '../../../src/multicast/sender-core.js';
-import { Sim, SimReceiver, options } from './sim.js';
-
-const reqacks = (sim: Sim) => sim.sent.flatMap((a) => (a.type === 'send' && a.message.op === 'reqack' ? [a.message] : []));
-
-function completeImage(sim: Sim, r: SimReceiver): number {
-  let total = 0;
-  for (const [slice, blocks] of r.got) {
-    const bytes = r.bytes.get(slice)!;
-    expect(blocks.size).toBe(Math.ceil(bytes / sim.opts.blockSize));
-    total += bytes;
-  }
-  return total;
-}
+import { Sim, SimReceiver, completeImage, options, reqacks } from './sim.js';
 
 /** Full duplex against udp-receiver's rules: the end slice, the probe and its gate. */
 describe('SenderCore duplex modes (fake clock)', () => {

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SenderAction } from '../../../src/multicast/sender-types.js';
-import { Sim, SimReceiver, options } from './sim.js';
+import { Sim, SimReceiver, completeImage, options, reqacks } from './sim.js';
 
 const kinds = (sim: Sim) => sim.events.map((e) => e.kind);
-const reqacks = (sim: Sim) => sim.sent.flatMap((a) => (a.type === 'send' && a.message.op === 'reqack' ? [a.message] : []));
-
-function completeImage(sim: Sim, r: SimReceiver): number {
-  let total = 0;
-  for (const [slice, blocks] of r.got) {
-    const bytes = r.bytes.get(slice)!;
-    expect(blocks.size).toBe(Math.ceil(bytes / sim.opts.blockSize));
-    total += bytes;
-  }
-  return total;
-}
-
 describe('SenderCore (fake clock)', () => {
   it('admits targets, refuses strangers with client −1, and answers retries with the same number', () => {
     const a = new SimReceiver('10.0.0.2');

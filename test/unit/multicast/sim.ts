@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { bitIsSet, bitSet, newBitmap, type ReceiverMessage, type SenderMessage } from '../../../src/wire/udpcast/index.js';
 import { SenderCore } from '../../../src/multicast/sender-core.js';
 import { DEFAULT_SLICE_BLOCKS, type SenderAction, type SenderEvent, type SenderOptions } from '../../../src/multicast/sender-types.js';
@@ -164,4 +165,18 @@ export class Sim {
       this.now++;
     }
   }
+}
+
+/** Every REQACK the sender sent, in order. */
+export const reqacks = (sim: Sim) => sim.sent.flatMap((a) => (a.type === 'send' && a.message.op === 'reqack' ? [a.message] : []));
+
+/** Bytes r holds, checking that every slice it got is whole. */
+export function completeImage(sim: Sim, r: SimReceiver): number {
+  let total = 0;
+  for (const [slice, blocks] of r.got) {
+    const bytes = r.bytes.get(slice)!;
+    expect(blocks.size).toBe(Math.ceil(bytes / sim.opts.blockSize));
+    total += bytes;
+  }
+  return total;
 }
