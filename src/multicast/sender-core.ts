@@ -21,7 +21,9 @@ const PROBE_AFTER = 8;
  * The udpcast sender as a state machine driven by a clock: no sockets, no file, no timers.
  * `handle()` takes a decoded receiver message, `poll()` advances time; both return the
  * actions the driver performs in order. Slices are numbered from 0; each is sent, then
- * REQACKed in rounds until every live receiver OKs it; the zero-byte slice ends the push.
+ * REQACKed in rounds until every live receiver OKs it; the zero-byte slice, asked once every
+ * data slice is OKed, ends the push. Full duplex keeps two slices in flight and probes each
+ * (a REQACK after its first blocks) so the second goes out only to receivers holding the first.
  */
 export class SenderCore {
   private phase: Phase = 'waiting';
