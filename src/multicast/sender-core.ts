@@ -3,6 +3,7 @@ import { nextJoinWakeup, refusal, startDecision, type JoinState } from './joinin
 import { Slice } from './slice.js';
 import { adaptToLoss } from './slice-adapt.js';
 import { Pacer } from './pacer.js';
+import { AnswerTimer } from './answer-timer.js';
 import type { ReceiverProgress, SenderAction, SenderEvent, SenderOptions } from './sender-types.js';
 
 type Phase = 'waiting' | 'transfer' | 'finished';
@@ -34,7 +35,7 @@ export class SenderCore {
   private endQueued = false;
   sliceBlocks: number;
   private nextHello: number;
-  private srtt = 10;
+  private readonly answers = new AnswerTimer();
   private lastJoinAt: number;
   private readonly pacer: Pacer;
   /**
@@ -96,7 +97,7 @@ export class SenderCore {
         const round = msg.op === 'retransmit' ? msg.round : slice.round;
         const sent = slice.sentAt.get(round) ?? (msg.op === 'ok' ? slice.sentAt.get(slice.round - 1) : undefined);
         if (sent === undefined) break; // a round never asked
-        this.srtt = 0.875 * this.srtt + 0.125 * Math.max(0, now - sent);
+        this.answers.sample(now - sent);
         if (msg.op === 'ok') {
           slice.answered.add(r.client);
           this.ready(slice, r, out);
@@ -139,7 +140,7 @@ export class SenderCore {
   }
 
   private reqackTimeout(): number {
-    return Math.min(500, Math.max(10, 3 * this.srtt + 2));
+    return this.answers.timeout;
   }
 
   private live(): ReceiverProgress[] {
