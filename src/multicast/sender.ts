@@ -74,7 +74,8 @@ export class UdpcastSender {
   }
 
   async start(): Promise<void> {
-    this.reader = await ImageReader.open(this.imagePath, this.opts.sliceBlocks.max * this.opts.blockSize);
+    const bs = this.opts.blockSize;
+    this.reader = await ImageReader.open(this.imagePath, this.opts.sliceBlocks.max * bs, this.opts.sliceBlocks.start * bs);
     this.main = await bindSocket(this.net.ip, this.net.portBase + 1, true);
     this.main.setBroadcast(true);
     this.main.setMulticastTTL(this.net.ttl);

@@ -34,6 +34,16 @@ describe('ImageReader', () => {
     await r.close();
   });
 
+  it('reads the first slice when it opens (before the push starts)', async () => {
+    const copy = join(dir, 'first.bin');
+    writeFileSync(copy, image);
+    const r = await ImageReader.open(copy, 3000, 2000);
+    writeFileSync(copy, Buffer.alloc(image.length)); // what load() would read from disk now
+    expect((await r.load(0, 0, 2000)).equals(image.subarray(0, 2000))).toBe(true);
+    expect((await r.load(1, 2000, 1000)).equals(Buffer.alloc(1000))).toBe(true); // read after the change
+    await r.close();
+  });
+
   it('a slice longer than the rest of the image is an error naming the slice', async () => {
     const r = await ImageReader.open(path, 3000);
     await r.load(0, 6000, 3000);
