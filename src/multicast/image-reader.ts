@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 
-/** Buffers kept: two slices in flight, one read ahead, one spare. */
-const POOL = 4;
+/** Buffers: two slices in flight and one read ahead. */
+const POOL = 3;
 
 interface ReadAhead {
   offset: number;
@@ -17,8 +17,9 @@ interface ReadAhead {
  * Each load also starts reading the bytes that follow it (up to a whole slice), so the next
  * slice is usually in memory when the sender opens it: a read through the thread pool takes
  * longer than the socket buffer holds at 1 Gbit/s (about 1.7 ms), and the link would idle.
- * The first slice is read, and the pool's buffers touched, when the reader opens, while
- * receivers join: cold, the first two reads took 2.4–2.6 ms each and the link waited.
+ * The first slice is read, and the pool's pages mapped, when the reader opens (before the
+ * sender's sockets, so about 2 ms before its first HELLO): cold, the first two reads of a
+ * push took 2.4–2.6 ms each and the link waited.
  */
 export class ImageReader {
   private readonly free: Buffer[] = [];
@@ -33,14 +34,21 @@ export class ImageReader {
 
   /** Opens the image and reads its first `firstBytes` (the first slice) into memory. */
   static async open(path: string, maxSliceBytes: number, firstBytes = 0): Promise<ImageReader> {
-    const r = new ImageReader(await open(path, 'r'), maxSliceBytes);
-    // Zero-filled, so their pages are mapped now rather than on the first reads of the push.
-    for (let i = 0; i < POOL - 1; i++) r.free.push(Buffer.alloc(maxSliceBytes));
-    if (firstBytes > 0) {
-      r.readAhead(0, Math.min(maxSliceBytes, firstBytes));
-      await r.ahead!.read.catch(() => undefined); // a failed read is read again (and reported) by load()
+    const fh = await open(path, 'r');
+    try {
+      const r = new ImageReader(fh, maxSliceBytes);
+      // Written once, so their pages are mapped now rather than during the push's first reads
+      // (Buffer.alloc's calloc gets fresh, untouched pages for buffers this large).
+      for (let i = 0; i < POOL; i++) r.free.push(Buffer.allocUnsafeSlow(maxSliceBytes).fill(0));
+      if (firstBytes > 0) {
+        r.readAhead(0, Math.min(maxSliceBytes, firstBytes));
+        await r.ahead!.read.catch(() => undefined); // a failed read is read again (and reported) by load()
+      }
+      return r;
+    } catch (e) {
+      await fh.close();
+      throw e;
     }
-    return r;
   }
 
   async load(slice: number, offset: number, bytes: number): Promise<Buffer> {
@@ -105,6 +113,6 @@ export class ImageReader {
   }
 
   private recycle(buf: Buffer): void {
-    if (this.free.length < POOL - 1) this.free.push(buf);
+    if (this.free.length < POOL) this.free.push(buf);
   }
 }

@@ -3,7 +3,7 @@ import { nextJoinWakeup, refusal, startDecision, type JoinState } from './joinin
 import { Slice } from './slice.js';
 import { adaptToLoss } from './slice-adapt.js';
 import { Pacer } from './pacer.js';
-import { AnswerTimer } from './answer-timer.js';
+import { RtoEstimator } from '../net/rto.js';
 import type { ReceiverProgress, SenderAction, SenderEvent, SenderOptions } from './sender-types.js';
 
 type Phase = 'waiting' | 'transfer' | 'finished';
@@ -35,7 +35,14 @@ export class SenderCore {
   private endQueued = false;
   sliceBlocks: number;
   private nextHello: number;
-  private readonly answers = new AnswerTimer();
+  /**
+   * How long a REQACK round waits for its answers, learned per round (REQACK to its last
+   * answer, so the slowest receiver sets it) as TCP learns its RTO: 10 ms before any round,
+   * 2–500 ms after. The old rule (3 × mean + 2 ms, at least 10 ms, from a 10 ms start)
+   * held a slice 12–24 ms after a lost REQACK or answer at N = 1, where rounds take
+   * 0.3–1.5 ms; in full duplex nothing new goes out meanwhile.
+   */
+  private readonly rto = new RtoEstimator(2, 10, 500);
   private lastJoinAt: number;
   private readonly pacer: Pacer;
   /**
@@ -97,7 +104,6 @@ export class SenderCore {
         const round = msg.op === 'retransmit' ? msg.round : slice.round;
         const sent = slice.sentAt.get(round) ?? (msg.op === 'ok' ? slice.sentAt.get(slice.round - 1) : undefined);
         if (sent === undefined) break; // a round never asked
-        this.answers.sample(now - sent);
         if (msg.op === 'ok') {
           slice.answered.add(r.client);
           this.ready(slice, r, out);
@@ -105,7 +111,7 @@ export class SenderCore {
           slice.noteMissing(msg.received);
           if (round === slice.round && slice.reqackAt !== null) slice.answered.add(r.client);
         }
-        this.checkRound(slice, out);
+        this.checkRound(slice, now);
         break;
       }
     }
@@ -134,13 +140,9 @@ export class SenderCore {
     if (this.phase === 'finished') return Number.POSITIVE_INFINITY;
     if (this.phase === 'waiting') return nextJoinWakeup(this.joinState(now), this.opts);
     let t = Number.POSITIVE_INFINITY;
-    for (const s of this.inFlight) if (s.reqackAt !== null) t = Math.min(t, s.reqackAt + this.reqackTimeout());
+    for (const s of this.inFlight) if (s.reqackAt !== null) t = Math.min(t, s.reqackAt + this.rto.current);
     if (this.pacer.blocked) t = Math.min(t, Math.max(now, this.pacer.blockedUntil));
     return t;
-  }
-
-  private reqackTimeout(): number {
-    return this.answers.timeout;
   }
 
   private live(): ReceiverProgress[] {
@@ -211,7 +213,7 @@ export class SenderCore {
     r.state = 'dropped';
     r.reason = reason;
     this.emit(out, { kind: 'dropped', receiver: { ...r } });
-    for (const s of this.inFlight) this.checkRound(s, out);
+    for (const s of this.inFlight) this.checkRound(s);
   }
 
   private ready(slice: Slice, r: ReceiverProgress, out: SenderAction[]): void {
@@ -224,13 +226,18 @@ export class SenderCore {
     }
   }
 
-  /** A round ends when every live receiver not yet OK has answered it. */
-  private checkRound(slice: Slice, out: SenderAction[]): void {
-    void out;
+  /**
+   * A round ends when every live receiver not yet OK has answered it. Ended by an answer
+   * (`answeredAt`), it times the round, unless one of the slice's rounds timed out: a late
+   * answer could then belong to either REQACK (Karn's rule).
+   */
+  private checkRound(slice: Slice, answeredAt?: number): void {
     if (slice.reqackAt === null) return;
     const pending = this.live().filter((r) => !slice.ready.has(r.client));
-    if (pending.length === 0) return; // completeSlices retires it
-    if (pending.every((r) => slice.answered.has(r.client))) slice.nextRound();
+    const ended = pending.every((r) => slice.answered.has(r.client));
+    if (!ended) return;
+    if (answeredAt !== undefined && !slice.timedOut) this.rto.sample(answeredAt - slice.reqackAt);
+    if (pending.length > 0) slice.nextRound(); // none pending: completeSlices retires it
   }
 
   private pollTimeouts(now: number, out: SenderAction[]): void {
@@ -238,13 +245,17 @@ export class SenderCore {
       if (slice.round >= MAX_ROUNDS && now - slice.openedAt >= this.opts.dropAfterMs) {
         for (const r of this.live()) if (!slice.ready.has(r.client)) this.drop(r, `slice ${slice.index} still incomplete after ${slice.round} rounds`, out);
       }
-      if (slice.reqackAt === null || now - slice.reqackAt < this.reqackTimeout()) continue;
+      if (slice.reqackAt === null || now - slice.reqackAt < this.rto.current) continue;
       for (const r of this.live()) {
         if (!slice.ready.has(r.client) && now - r.lastHeard >= this.opts.dropAfterMs) {
           this.drop(r, `no answer for ${Math.round((now - r.lastHeard) / 1000)} s`, out);
         }
       }
-      if (slice.reqackAt !== null) slice.nextRound();
+      if (slice.reqackAt !== null) {
+        slice.timedOut = true;
+        this.rto.backoff();
+        slice.nextRound();
+      }
     }
   }
 

@@ -31,6 +31,8 @@ export class Slice {
   readonly seen = new Set<number>();
   /** The full-duplex probe (a REQACK sent with the first DATA) went out. */
   probed = false;
+  /** A round of this slice ended by timeout: its answers no longer time rounds (Karn). */
+  timedOut = false;
 
   constructor(
     readonly index: number,

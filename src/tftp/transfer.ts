@@ -1,7 +1,7 @@
 import { ackBlock, decode, encode, writeDataHeader } from '../wire/tftp/codec.js';
 import { DATA_HEADER, type TftpOptions } from '../wire/tftp/packet.js';
 import type { Clock } from './clock.js';
-import { RtoEstimator } from './rto.js';
+import { RtoEstimator } from '../net/rto.js';
 import type { Source } from './source.js';
 
 export type TransferOutcome = 'ok' | 'timeout' | 'error' | 'aborted';

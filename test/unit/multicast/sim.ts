@@ -104,8 +104,8 @@ export class Sim {
     readonly opts: SenderOptions,
     readonly receivers: SimReceiver[],
     readonly budget = 64,
-    /** Delay of the receivers' answers to a REQACK, in ms (0 = at once). */
-    readonly latencyMs = 0,
+    /** Delay of the receivers' answers to a REQACK, in ms (0 = at once), or one per receiver IP. */
+    readonly latencyMs: number | ((ip: string) => number) = 0,
   ) {
     this.core = new SenderCore(opts, 0);
   }
@@ -150,8 +150,9 @@ export class Sim {
     if (m.op !== 'reqack') return;
     for (const r of this.receivers) {
       const answer = r.onReqack(m, this.opts.blockSize);
-      if (answer && this.latencyMs === 0) this.apply(this.core.handle(answer, r.ip, 9000, this.now));
-      else if (answer) this.pending.push({ at: this.now + this.latencyMs, ip: r.ip, answer });
+      const latency = typeof this.latencyMs === 'number' ? this.latencyMs : this.latencyMs(r.ip);
+      if (answer && latency === 0) this.apply(this.core.handle(answer, r.ip, 9000, this.now));
+      else if (answer) this.pending.push({ at: this.now + latency, ip: r.ip, answer });
     }
   }
 

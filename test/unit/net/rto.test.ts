@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RtoEstimator } from '../../../src/tftp/rto.js';
+import { RtoEstimator } from '../../../src/net/rto.js';
 
 describe('RtoEstimator (RFC 6298)', () => {
   it('starts at the initial value and follows samples: SRTT + 4·RTTVAR', () => {

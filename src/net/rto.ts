@@ -1,7 +1,9 @@
 /**
  * Retransmission timeout from measured round trips, RFC 6298 §2 (SRTT/RTTVAR, alpha 1/8,
- * beta 1/4, K = 4), clamped to [min, max]. Samples come only from blocks sent once
- * (Karn's algorithm, the caller's job); a timeout doubles the RTO (§5.5).
+ * beta 1/4, K = 4), clamped to [min, max]; the minimum stands in for the clock-granularity
+ * term G. Samples come only from exchanges that were not retried (Karn's algorithm, the
+ * caller's job); a timeout doubles the RTO (§5.5) until the next sample. Used by TFTP
+ * (per block) and by the multicast sender (per REQACK round).
  */
 export class RtoEstimator {
   private srtt = -1;

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { SenderAction } from '../../../src/multicast/sender-types.js';
+import { options, reqacks, Sim, SimReceiver } from './sim.js';
+
+/** Records when each REQACK (slice/round) was sent, on the sim's clock. */
+function timeReqacks(sim: Sim): Map<string, number> {
+  const at = new Map<string, number>();
+  const apply = sim.apply.bind(sim);
+  sim.apply = (actions: SenderAction[]) => {
+    for (const a of actions) if (a.type === 'send' && a.message.op === 'reqack') at.set(`${a.message.slice}/${a.message.round}`, sim.now);
+    apply(actions);
+  };
+  return at;
+}
+
+describe('SenderCore: the REQACK round timeout, learned per round', () => {
+  it('asks again within a few round times when one answer is lost (10 ms or more before)', () => {
+    const r = new SimReceiver('10.0.0.2');
+    const answer = r.onReqack.bind(r);
+    r.onReqack = (m, bs) => (m.slice === 12 && m.round === 0 ? null : answer(m, bs));
+    const sim = new Sim(options({ imageSize: 400_000, duplex: 'half' }), [r], 64, 1);
+    const at = timeReqacks(sim);
+    sim.connect(r);
+    sim.run();
+    expect(sim.core.result?.ok).toBe(true);
+    const wait = at.get('12/1')! - at.get('12/0')!;
+    expect(wait).toBeGreaterThanOrEqual(2);
+    expect(wait).toBeLessThanOrEqual(5);
+  });
+
+  it('waits for the slowest receiver: one answering in 6 ms among 15 at once causes no extra round', () => {
+    const rs = Array.from({ length: 16 }, (_, i) => new SimReceiver(`10.0.0.${i + 2}`));
+    const sim = new Sim(options({ imageSize: 600_000, duplex: 'half' }), rs, 64, (ip) => (ip === '10.0.0.17' ? 6 : 0));
+    rs.forEach((r) => sim.connect(r));
+    sim.run();
+    expect(sim.core.result?.ok).toBe(true);
+    // Timing each answer (15 instant, 1 late) put the timeout near 2 ms: every round timed out.
+    expect(reqacks(sim).filter((m) => m.round > 0)).toEqual([]);
+  });
+
+  it('backs off while a receiver is silent: REQACKs to a dead receiver slow down, and it is still dropped', () => {
+    const a = new SimReceiver('10.0.0.2');
+    const dead = new SimReceiver('10.0.0.3');
+    const sim = new Sim(options({ imageSize: 3_000_000, duplex: 'half', dropAfterMs: 3000 }), [a, dead], 64, 1);
+    sim.connect(a);
+    sim.connect(dead);
+    sim.run(5);
+    expect(sim.core.progress()[1]).toMatchObject({ state: 'joined' });
+    dead.silent = true;
+    const before = reqacks(sim).length;
+    sim.run();
+    expect(sim.core.result?.ok).toBe(true);
+    expect(sim.core.progress()[1]).toMatchObject({ state: 'dropped' });
+    // Without backoff a 10 ms timeout asks ~300 times in 3 s; doubling to 500 ms, about 12.
+    expect(reqacks(sim).length - before).toBeLessThan(60);
+  });
+});
