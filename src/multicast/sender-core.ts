@@ -37,10 +37,7 @@ export class SenderCore {
   private nextHello: number;
   /**
    * How long a REQACK round waits for its answers, learned per round (REQACK to its last
-   * answer, so the slowest receiver sets it) as TCP learns its RTO: 10 ms before any round,
-   * 2–500 ms after. The old rule (3 × mean + 2 ms, at least 10 ms, from a 10 ms start)
-   * held a slice 12–24 ms after a lost REQACK or answer at N = 1, where rounds take
-   * 0.3–1.5 ms; in full duplex nothing new goes out meanwhile.
+   * answer: the slowest receiver sets it) as TCP learns its RTO; 10 ms, then 2–500 ms.
    */
   private readonly rto = new RtoEstimator(2, 10, 500);
   private lastJoinAt: number;
