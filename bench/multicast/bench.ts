@@ -10,10 +10,12 @@ import { BenchLab, rusage, sh, type Run } from './lab.js';
  * N receivers with 1% loss each, repeated. Needs root, udpcast, nftables, curl, time.
  *
  *   node dist/bench/multicast/bench.js [--image-mb 512] [--n 1,4,16] [--loss-n 8] [--loss-runs 20] [--loss-mb 128]
- *     [--stock-loss-runs 3] [--rackboot-args '--max-bitrate 1g'] [--rounds 1] [--pin]
+ *     [--stock-loss-runs 3] [--rackboot-args '--max-bitrate 1g'] [--rounds 1] [--pin] [--idle-senders]
  *
  * --pin runs every sender (rackboot, udp-sender, the HTTP server) on CPU 0 and the receivers
  * on the other CPUs, for both peers alike: a model of a sender with a machine of its own.
+ * --idle-senders runs every sender as SCHED_IDLE (chrt --idle 0), both peers alike: a model
+ * of receivers that never wait for a sender's CPU (see BenchLab.idleSender).
  */
 const ROOT = resolve(import.meta.dirname, '../../..');
 const BIN = join(ROOT, 'dist/src/main.js');
@@ -38,6 +40,7 @@ const rounds = Math.max(1, Number(arg('rounds', '1')));
 /** veths report 10 Gbit/s, so what rackboot's default (the NIC's speed) gives on a 1 Gbit/s NIC is given here. */
 const rbArgs = arg('rackboot-args', '--max-bitrate 1g').split(' ').filter(Boolean);
 const pin = process.argv.includes('--pin');
+const idleSenders = process.argv.includes('--idle-senders');
 /** How long one udp-sender run may take before it is killed (it can wait for receivers forever). */
 const STOCK_DEADLINE_S = 120;
 const dir = mkdtempSync(join(tmpdir(), 'rbtm-bench-'));
@@ -155,10 +158,11 @@ async function main(): Promise<void> {
   const maxN = Math.max(...ns, lossN);
   const lab = new BenchLab(maxN);
   lab.pin = pin;
+  lab.idleSender = idleSenders;
   try {
     const image = makeImage(imageMB);
     const size = imageMB * MiB;
-    console.log(`# rackboot push ${rbArgs.join(' ')}; udp-sender with its defaults (full duplex, unpaced)${pin ? '; senders pinned to CPU 0, receivers to the others' : ''}`);
+    console.log(`# rackboot push ${rbArgs.join(' ')}; udp-sender with its defaults (full duplex, unpaced)${pin ? '; senders pinned to CPU 0, receivers to the others' : ''}${idleSenders ? '; senders run as SCHED_IDLE' : ''}`);
     console.log(`# ${imageMB} MiB image, links shaped to 1 Gbit/s (tbf), line rate taken as ${LINE_MIB_S} MiB/s, load average ${sh('cat /proc/loadavg').trim()}`);
     console.log('N   sender       per receiver     %line   RSS     CPU    notes');
     const medians: string[] = [];

@@ -27,6 +27,14 @@ export class BenchLab {
    * sleeps between batches lands on the receivers' CPUs too, which a real network never does.
    */
   pin = false;
+  /**
+   * Run host 0 (the sender) as SCHED_IDLE, so a receiver woken on the sender's CPU runs at
+   * once instead of waiting for the sender's time slice: a model of receivers with CPUs of
+   * their own that keeps every CPU shared. Measured (docs/multicast.md, eighth session): a
+   * sender that sleeps between batches is charged little CPU time, so CFS lets it finish
+   * its slice (0.6–1.7 ms) while a stock receiver woken behind it overflows its socket buffer.
+   */
+  idleSender = false;
   constructor(readonly receivers: number, readonly rate = '1gbit') {
     this.cleanup();
     sh(`ip netns add ${this.hub} && ip -n ${this.hub} link add rbtmBbr type bridge mcast_snooping 0 && ip -n ${this.hub} link set rbtmBbr up`);
@@ -62,7 +70,8 @@ export class BenchLab {
     const cpus = availableParallelism();
     if (this.pin && cpus < 2) throw new Error('--pin needs at least 2 CPUs');
     const pinned = this.pin ? ['taskset', '-c', i === 0 ? '0' : cpus > 2 ? `1-${cpus - 1}` : '1'] : [];
-    const child = spawn('ip', ['netns', 'exec', this.ns(i), ...pinned, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const idle = this.idleSender && i === 0 ? ['chrt', '--idle', '0'] : [];
+    const child = spawn('ip', ['netns', 'exec', this.ns(i), ...pinned, ...idle, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const marks = new Map<string, number>();
     const onData = (d: Buffer) => {
