@@ -1,0 +1,111 @@
+import type { ReceiverMessage } from '../wire/udpcast/index.js';
+import type { Slice } from './slice.js';
+import { RtoEstimator } from '../net/rto.js';
+import type { ReceiverProgress, SenderAction, SenderOptions } from './sender-types.js';
+
+/** udp-sender's --retries-until-drop default: a receiver that answers but never completes a slice. */
+const MAX_ROUNDS = 200;
+/**
+ * The round number of the full-duplex probe: a REQACK sent with a slice's first DATA, whose
+ * answers only say the receiver holds the slice (their maps are not repair requests).
+ */
+export const PROBE_ROUND = 0xffffffff;
+
+/** An OK or RETRANSMIT: a receiver's answer to a REQACK. */
+export type Answer = Extract<ReceiverMessage, { op: 'ok' | 'retransmit' }>;
+
+/** What the rounds ask of the session: its live receivers, recording an OK, dropping one. */
+export interface RoundReceivers {
+  /** Receivers joined and not dropped. */
+  live(): ReceiverProgress[];
+  /** `r` OKed `slice`. */
+  ready(slice: Slice, r: ReceiverProgress, out: SenderAction[]): void;
+  drop(r: ReceiverProgress, reason: string, out: SenderAction[]): void;
+}
+
+/**
+ * The REQACK rounds of the slices in flight: answers, the end of a round (every live
+ * receiver not yet OK answered), its timeout and the receivers dropped on it. `inFlight` is
+ * the window's own list, read here, changed only by the window.
+ */
+export class SliceRounds {
+  /**
+   * How long a REQACK round waits for its answers, learned per round (REQACK to its last
+   * answer: the slowest receiver sets it) as TCP learns its RTO; 10 ms, then 2–500 ms.
+   */
+  private readonly rto = new RtoEstimator(2, 10, 500);
+
+  constructor(
+    private readonly opts: Pick<SenderOptions, 'dropAfterMs'>,
+    private readonly receivers: RoundReceivers,
+    private readonly inFlight: readonly Slice[],
+  ) {}
+
+  /** An OK or RETRANSMIT from receiver `r` (undefined: not one of ours). */
+  answer(msg: Answer, r: ReceiverProgress | undefined, now: number, out: SenderAction[]): void {
+    const slice = this.inFlight.find((s) => s.index === msg.slice);
+    if (!r || r.state !== 'joined' || !slice || slice.ready.has(r.client)) return;
+    slice.seen.add(r.client);
+    if (msg.op === 'retransmit' && msg.round === PROBE_ROUND) return;
+    // OK carries no round. A RETRANSMIT for an earlier round is late, not wrong: its map
+    // still says what was missing. Dropping it livelocks a receiver that always answers
+    // slower than the timeout (the stock sender never compares rounds at all).
+    const round = msg.op === 'retransmit' ? msg.round : slice.round;
+    const sent = slice.sentAt.get(round) ?? (msg.op === 'ok' ? slice.sentAt.get(slice.round - 1) : undefined);
+    if (sent === undefined) return; // a round never asked
+    if (msg.op === 'ok') {
+      slice.answered.add(r.client);
+      this.receivers.ready(slice, r, out);
+    } else {
+      slice.noteMissing(msg.received);
+      if (round === slice.round && slice.reqackAt !== null) slice.answered.add(r.client);
+    }
+    this.checkRound(slice, now);
+  }
+
+  /** The next REQACK timeout (+∞ while no REQACK waits). */
+  nextTimeout(): number {
+    let t = Number.POSITIVE_INFINITY;
+    for (const s of this.inFlight) if (s.reqackAt !== null) t = Math.min(t, s.reqackAt + this.rto.current);
+    return t;
+  }
+
+  /** A receiver was dropped: rounds that waited only for it end now. */
+  recheck(): void {
+    for (const s of this.inFlight) this.checkRound(s);
+  }
+
+  /**
+   * A round ends when every live receiver not yet OK has answered it. Ended by an answer
+   * (`answeredAt`), it times the round, unless one of the slice's rounds timed out: a late
+   * answer could then belong to either REQACK (Karn's rule).
+   */
+  private checkRound(slice: Slice, answeredAt?: number): void {
+    if (slice.reqackAt === null) return;
+    const pending = this.receivers.live().filter((r) => !slice.ready.has(r.client));
+    const ended = pending.every((r) => slice.answered.has(r.client));
+    if (!ended) return;
+    if (answeredAt !== undefined && !slice.timedOut) this.rto.sample(answeredAt - slice.reqackAt);
+    if (pending.length > 0) slice.nextRound(); // none pending: completeSlices retires it
+  }
+
+  /** Rounds past their timeout: drop the silent and the stuck, back off, ask again. */
+  pollTimeouts(now: number, out: SenderAction[]): void {
+    for (const slice of this.inFlight) {
+      if (slice.round >= MAX_ROUNDS && now - slice.openedAt >= this.opts.dropAfterMs) {
+        for (const r of this.receivers.live()) if (!slice.ready.has(r.client)) this.receivers.drop(r, `slice ${slice.index} still incomplete after ${slice.round} rounds`, out);
+      }
+      if (slice.reqackAt === null || now - slice.reqackAt < this.rto.current) continue;
+      for (const r of this.receivers.live()) {
+        if (!slice.ready.has(r.client) && now - r.lastHeard >= this.opts.dropAfterMs) {
+          this.receivers.drop(r, `no answer for ${Math.round((now - r.lastHeard) / 1000)} s`, out);
+        }
+      }
+      if (slice.reqackAt !== null) {
+        slice.timedOut = true;
+        this.rto.backoff();
+        slice.nextRound();
+      }
+    }
+  }
+}
