@@ -46,12 +46,13 @@ export class SliceRounds {
     const slice = this.inFlight.find((s) => s.index === msg.slice);
     if (!r || r.state !== 'joined' || !slice || slice.ready.has(r.client)) return;
     slice.seen.add(r.client);
-    if (msg.op === 'retransmit' && msg.round === PROBE_ROUND) return;
-    // OK carries no round. A RETRANSMIT for an earlier round is late, not wrong: its map
-    // still says what was missing. Dropping it livelocks a receiver that always answers
-    // slower than the timeout (the stock sender never compares rounds at all).
-    const round = msg.op === 'retransmit' ? msg.round : slice.round;
-    const sent = slice.sentAt.get(round) ?? (msg.op === 'ok' ? slice.sentAt.get(slice.round - 1) : undefined);
+    if (msg.op === 'retransmit' && msg.round === PROBE_ROUND) return this.reaskEarlier(slice, r, slice.asked.get(PROBE_ROUND));
+    // OK carries no round: it answers the current round, or the last one if the next is not
+    // asked yet. A RETRANSMIT for an earlier round is late, not wrong: its map still says
+    // what was missing. Dropping it livelocks a receiver that always answers slower than the
+    // timeout (the stock sender never compares rounds at all).
+    const round = msg.op === 'retransmit' ? msg.round : slice.sentAt.has(slice.round) ? slice.round : slice.round - 1;
+    const sent = slice.sentAt.get(round);
     if (sent === undefined) return; // a round never asked
     if (msg.op === 'ok') {
       slice.answered.add(r.client);
@@ -61,6 +62,24 @@ export class SliceRounds {
       if (round === slice.round && slice.reqackAt !== null) slice.answered.add(r.client);
     }
     this.checkRound(slice, now);
+    // After a timeout an OK may answer an older REQACK than the one assumed above.
+    if (msg.op === 'retransmit' || !slice.timedOut) this.reaskEarlier(slice, r, slice.asked.get(round));
+  }
+
+  /**
+   * A receiver answers REQACKs in the order they reach it. Its answer to a REQACK sent after
+   * another slice's current one, which it has not answered, means that REQACK or the answer
+   * was lost: that slice is asked again now, not at its timeout (as TCP's fast retransmit
+   * does on duplicate ACKs). Only full duplex has two slices' REQACKs out at once.
+   */
+  private reaskEarlier(answered: Slice, r: ReceiverProgress, asked: number | undefined): void {
+    if (asked === undefined) return;
+    for (const s of this.inFlight) {
+      if (s === answered || s.reqackAt === null || s.ready.has(r.client) || s.answered.has(r.client)) continue;
+      if ((s.asked.get(s.round) ?? Number.POSITIVE_INFINITY) > asked) continue;
+      s.timedOut = true; // its late answers could belong to either round (Karn's rule)
+      s.nextRound();
+    }
   }
 
   /** The next REQACK timeout (+∞ while no REQACK waits). */

@@ -23,6 +23,8 @@ export class SliceWindow {
   private nextOffset = 0;
   private nextIndex = 0;
   private endQueued = false;
+  /** REQACKs sent so far, every slice's: numbers each one (Slice.asked). */
+  private reqacks = 0;
   sliceBlocks: number;
   readonly rounds: SliceRounds;
   private readonly pacer: Pacer;
@@ -173,6 +175,7 @@ export class SliceWindow {
   }
 
   private reqack(s: Slice, round: number, out: SenderAction[]): void {
+    s.asked.set(round, ++this.reqacks);
     out.push({ type: 'send', to: this.receivers.dataTo(), message: { op: 'reqack', slice: s.index, bytes: s.bytes, round, readySet: s.readySet.slice() } });
   }
 }

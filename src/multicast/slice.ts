@@ -18,6 +18,11 @@ export class Slice {
   readonly ready = new Set<number>();
   /** When each round's REQACK went out, to time answers to earlier rounds too. */
   readonly sentAt = new Map<number, number>();
+  /**
+   * The place of each of its REQACKs (the probe's too) in the order the sender sent all
+   * REQACKs, by round: a receiver answers them in that order.
+   */
+  readonly asked = new Map<number, number>();
   /** Clients that answered the current round (OK or RETRANSMIT). */
   readonly answered = new Set<number>();
   loaded: boolean;

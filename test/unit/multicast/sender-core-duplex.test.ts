@@ -114,4 +114,33 @@ describe('SenderCore duplex modes (fake clock)', () => {
     expect(firstData2).toBeGreaterThanOrEqual(droppedAt.get('10.0.0.3')!);
     expect(droppedAt.get('10.0.0.2')! - firstData2).toBeGreaterThanOrEqual(1000);
   });
+
+  it('full duplex: the next slice waits for every receiver, not just one, to answer a REQACK of the slice it lost', () => {
+    const a = new SimReceiver('10.0.0.2');
+    const resent = new Set<number>();
+    const b = new SimReceiver('10.0.0.3', (slice, block) => slice === 1 && !resent.has(block));
+    const sim = new Sim(options({ imageSize: 200_000, duplex: 'full' }), [a, b]);
+    const onReqack = b.onReqack.bind(b);
+    let bAnswered1 = -1; // where in sim.sent b first answered a REQACK of slice 1
+    b.onReqack = (m, bs) => {
+      if (m.slice === 1 && (m.round === PROBE_ROUND || m.round === 0)) return null; // lost too
+      const r = onReqack(m, bs);
+      if (r && m.slice === 1 && bAnswered1 < 0) bAnswered1 = sim.sent.length;
+      return r;
+    };
+    const apply = sim.apply.bind(sim);
+    sim.apply = (actions) => {
+      apply(actions);
+      if (reqacks(sim).some((m) => m.slice === 1 && m.round === 0)) for (let k = 0; k < 1024; k++) resent.add(k);
+    };
+    sim.connect(a);
+    sim.connect(b);
+    sim.run();
+    expect(b.abortedAt).toBeNull();
+    expect(sim.core.result).toEqual({ ok: true, reason: null });
+    expect([completeImage(sim, a), completeImage(sim, b)]).toEqual([200_000, 200_000]);
+    expect(bAnswered1).toBeGreaterThan(0);
+    // a answered slice 1's probe at once; slice 2 still waited for b
+    expect(sim.sent.findIndex((x) => x.type === 'blocks' && x.slice === 2)).toBeGreaterThan(bAnswered1);
+  });
 });

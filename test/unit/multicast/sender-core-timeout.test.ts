@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SenderAction } from '../../../src/multicast/sender-types.js';
+import { PROBE_ROUND } from '../../../src/multicast/sender-core.js';
 import { options, reqacks, Sim, SimReceiver } from './sim.js';
 
 /** Records when each REQACK (slice/round) was sent, on the sim's clock. */
@@ -53,5 +54,35 @@ describe('SenderCore: the REQACK round timeout, learned per round', () => {
     expect(sim.core.progress()[1]).toMatchObject({ state: 'dropped' });
     // Without backoff a 10 ms timeout asks ~300 times in 3 s; doubling to 500 ms, about 12.
     expect(reqacks(sim).length - before).toBeLessThan(60);
+  });
+
+  it('full duplex asks a slice again as soon as its receiver answers a later REQACK instead (the earlier one was lost)', () => {
+    const r = new SimReceiver('10.0.0.2');
+    const answer = r.onReqack.bind(r);
+    let lost = -1; // the slice whose REQACK round 0 is lost: the first asked after 40 ms
+    r.onReqack = (m, bs) => {
+      if (lost < 0 && m.round === 0 && sim.now > 40) lost = m.slice;
+      return m.slice === lost && m.round === 0 ? null : answer(m, bs);
+    };
+    // Answers take 15 ms for the first 40 ms, then 1 ms: the timeout learned early is still
+    // long (the round is asked again 45 ms later without the fast re-ask).
+    const sim = new Sim(options({ imageSize: 400_000, duplex: 'full', sliceBlocks: { start: 20, min: 8, max: 1024 } }), [r], 64, () => (sim.now < 40 ? 15 : 1));
+    const at = timeReqacks(sim);
+    sim.connect(r);
+    sim.run();
+    expect(sim.core.result?.ok).toBe(true);
+    expect(lost).toBeGreaterThan(0);
+    // the next slice's probe goes out after the lost REQACK and is answered in 1 ms
+    expect(at.get(`${lost + 1}/${PROBE_ROUND}`)!).toBeGreaterThan(at.get(`${lost}/0`)!);
+    expect(at.get(`${lost}/1`)! - at.get(`${lost}/0`)!).toBeLessThanOrEqual(3);
+  });
+
+  it('full duplex on a clean link asks nothing again early: 16 receivers answering in 0–6 ms, each in order', () => {
+    const rs = Array.from({ length: 16 }, (_, i) => new SimReceiver(`10.0.0.${i + 2}`));
+    const sim = new Sim(options({ imageSize: 600_000, duplex: 'full' }), rs, 64, (ip) => Number(ip.split('.')[3]) % 7);
+    rs.forEach((r) => sim.connect(r));
+    sim.run();
+    expect(sim.core.result?.ok).toBe(true);
+    expect(reqacks(sim).filter((m) => m.round > 0 && m.round !== PROBE_ROUND)).toEqual([]);
   });
 });
