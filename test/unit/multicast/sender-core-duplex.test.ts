@@ -143,4 +143,21 @@ describe('SenderCore duplex modes (fake clock)', () => {
     // a answered slice 1's probe at once; slice 2 still waited for b
     expect(sim.sent.findIndex((x) => x.type === 'blocks' && x.slice === 2)).toBeGreaterThan(bAnswered1);
   });
+
+  it('full duplex: a slice every receiver OKed, waiting behind an older one in RETRANSMIT rounds, is not asked again', () => {
+    const passes = new Map<number, number>(); // slice 2's blocks get through from their eighth pass on
+    const a = new SimReceiver('10.0.0.2', (slice, block) => {
+      if (slice !== 2) return false;
+      passes.set(block, (passes.get(block) ?? 0) + 1);
+      return passes.get(block)! < 8;
+    });
+    const sim = new Sim(options({ imageSize: 200_000, duplex: 'full', sliceBlocks: { start: 20, min: 8, max: 1024 } }), [a], 64, 2);
+    sim.connect(a);
+    sim.run();
+    expect(sim.core.result).toEqual({ ok: true, reason: null });
+    expect(completeImage(sim, a)).toBe(200_000);
+    expect(reqacks(sim).filter((m) => m.slice === 2 && m.round > 0 && m.round !== PROBE_ROUND).length).toBeGreaterThanOrEqual(2);
+    // slice 3 was OKed in its round 0 while slice 2 still needed seven more rounds
+    expect(reqacks(sim).filter((m) => m.slice === 3 && m.round !== PROBE_ROUND).map((m) => m.round)).toEqual([0]);
+  });
 });

@@ -99,6 +99,8 @@ export class Sim {
   /** Slices with DATA sent and not yet released (a slice loaded ahead is not in it). */
   private readonly sendingSlices = new Set<number>();
   private pending: Array<{ at: number; ip: string; answer: ReceiverMessage }> = [];
+  /** When each receiver's last pending answer is due. */
+  private readonly lastDue = new Map<string, number>();
 
   constructor(
     readonly opts: SenderOptions,
@@ -150,9 +152,15 @@ export class Sim {
     if (m.op !== 'reqack') return;
     for (const r of this.receivers) {
       const answer = r.onReqack(m, this.opts.blockSize);
+      if (!answer) continue;
       const latency = typeof this.latencyMs === 'number' ? this.latencyMs : this.latencyMs(r.ip);
-      if (answer && latency === 0) this.apply(this.core.handle(answer, r.ip, 9000, this.now));
-      else if (answer) this.pending.push({ at: this.now + latency, ip: r.ip, answer });
+      // a receiver's answers arrive in the order it sent them, whatever the latency does
+      const at = Math.max(this.now + latency, this.lastDue.get(r.ip) ?? 0);
+      if (at <= this.now) this.apply(this.core.handle(answer, r.ip, 9000, this.now));
+      else {
+        this.pending.push({ at, ip: r.ip, answer });
+        this.lastDue.set(r.ip, at);
+      }
     }
   }
 
