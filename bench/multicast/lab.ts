@@ -30,9 +30,10 @@ export class BenchLab {
   /**
    * Run host 0 (the sender) as SCHED_IDLE, so a receiver woken on the sender's CPU runs at
    * once instead of waiting for the sender's time slice: a model of receivers with CPUs of
-   * their own that keeps every CPU shared. Measured (docs/multicast.md, eighth session): a
-   * sender that sleeps between batches is charged little CPU time, so CFS lets it finish
-   * its slice (0.6–1.7 ms) while a stock receiver woken behind it overflows its socket buffer.
+   * their own that keeps every CPU shared. Measured (docs/multicast.md, eighth session): the
+   * packet processing on the sender's CPU wakes the receiver onto it, and the receiver waits
+   * for the sender's time slice (0.8–2.4 ms, p10–p90; kernel 6.18, EEVDF) while its socket
+   * buffer, about 1 ms at line rate, overflows.
    */
   idleSender = false;
   constructor(readonly receivers: number, readonly rate = '1gbit') {

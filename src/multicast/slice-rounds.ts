@@ -85,17 +85,21 @@ export class SliceRounds {
   /** The next REQACK timeout (+∞ while no REQACK waits). */
   nextTimeout(): number {
     let t = Number.POSITIVE_INFINITY;
-    for (const s of this.inFlight) if (this.waiting(s)) t = Math.min(t, s.reqackAt! + this.rto.current);
+    for (const s of this.inFlight) {
+      const askedAt = this.awaited(s);
+      if (askedAt !== null) t = Math.min(t, askedAt + this.rto.current);
+    }
     return t;
   }
 
   /**
-   * A round is out and some live receiver has not OKed the slice. A slice every receiver
-   * OKed keeps its REQACK time until the window retires it, which (full duplex) waits for the
-   * older slice: it must not time out meanwhile (it re-asked nobody and doubled the timeout).
+   * When the slice's current REQACK went out, if some live receiver has still to OK it; else
+   * null. A slice every receiver OKed keeps its REQACK time until the window retires it, which
+   * (full duplex) waits for the older slice: it must not time out meanwhile (it re-asked
+   * nobody and doubled the timeout).
    */
-  private waiting(s: Slice): boolean {
-    return s.reqackAt !== null && this.receivers.live().some((r) => !s.ready.has(r.client));
+  private awaited(s: Slice): number | null {
+    return s.reqackAt !== null && this.receivers.live().some((r) => !s.ready.has(r.client)) ? s.reqackAt : null;
   }
 
   /** A receiver was dropped: rounds that waited only for it end now. */
@@ -123,7 +127,8 @@ export class SliceRounds {
       if (slice.round >= MAX_ROUNDS && now - slice.openedAt >= this.opts.dropAfterMs) {
         for (const r of this.receivers.live()) if (!slice.ready.has(r.client)) this.receivers.drop(r, `slice ${slice.index} still incomplete after ${slice.round} rounds`, out);
       }
-      if (!this.waiting(slice) || now - slice.reqackAt! < this.rto.current) continue;
+      const askedAt = this.awaited(slice);
+      if (askedAt === null || now - askedAt < this.rto.current) continue;
       for (const r of this.receivers.live()) {
         if (!slice.ready.has(r.client) && now - r.lastHeard >= this.opts.dropAfterMs) {
           this.receivers.drop(r, `no answer for ${Math.round((now - r.lastHeard) / 1000)} s`, out);
