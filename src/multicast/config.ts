@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SLICE_US, MIN_SLICE_US, validSliceUs } from '../cpu-slice.js';
 import { DEFAULT_PORT_BASE, MAX_BLOCK_SIZE, MAX_SLICE_BLOCKS } from '../wire/udpcast/constants.js';
 
 /** "900m", "1g", "500k", "12000000": bits per second, as udp-sender's --max-bitrate reads it. */
@@ -58,6 +59,16 @@ export const multicastConfigSchema = z
      * same. Falls back to one call per datagram if the helper is missing or the kernel refuses.
      */
     gso: z.boolean().default(true),
+    /**
+     * Time slice (µs) the process asks the kernel for while a push runs (EEVDF custom slice,
+     * Linux ≥ 6.12; 100 is the kernel's minimum); 0 = the kernel's default (1.4 ms on two
+     * CPUs). Same CPU share: a task woken on the sender's CPU waits at most this long.
+     */
+    cpuSliceUs: z
+      .number()
+      .int()
+      .refine(validSliceUs, `must be 0 (the kernel's default) or ${MIN_SLICE_US}..${MAX_SLICE_US} microseconds`)
+      .default(MIN_SLICE_US),
     blockSize: z.number().int().min(64).max(MAX_BLOCK_SIZE).refine((b) => b % 4 === 0, 'must be a multiple of 4').default(MAX_BLOCK_SIZE),
     sliceBlocks: z
       .object({

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Config } from '../config.js';
+import { holdCpuSlice, MAX_SLICE_US, MIN_SLICE_US, validSliceUs } from '../cpu-slice.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -27,6 +28,8 @@ export interface PushOptions {
   pointToPoint?: boolean;
   /** Batch DATA with UDP segmentation offload when available (default: multicast.gso). */
   gso?: boolean;
+  /** Time slice (µs) to ask the kernel for while the push runs; 0: its default (default: multicast.cpuSliceUs). */
+  cpuSliceUs?: number;
   /** Adapt the rate to loss below maxBitrate (default: multicast.autoRate). */
   autoRate?: boolean;
   /** Start with this many once maxWait (seconds) passed; default: the whole target. */
@@ -63,6 +66,8 @@ interface Active extends ReceiverBook {
   failed: Set<PushStoreOp>;
   /** When the sender finished (the last receiver confirmed the end), before its sockets closed. */
   endedAt?: string;
+  /** Gives back the push's time-slice request (see cpu-slice.ts). */
+  releaseSlice: () => void;
 }
 
 /**
@@ -97,6 +102,8 @@ export class PushManager {
     // cost 3–5% at one receiver (measured; see docs/multicast.md).
     const nicRate = linkSpeed(iface.name);
     const maxBitrate = o.maxBitrate !== undefined ? o.maxBitrate : mc.maxBitrate ?? (nicRate === null ? null : nicRate);
+    const cpuSliceUs = o.cpuSliceUs ?? mc.cpuSliceUs;
+    if (!validSliceUs(cpuSliceUs)) throw new ValidationError(`cpu slice ${cpuSliceUs} µs: give 0 (the kernel's default) or ${MIN_SLICE_US}..${MAX_SLICE_US}`, 'cpu-slice');
     const byIp = new Map(targets.map((t) => [t.ip, t]));
     const minReceivers = Math.min(targets.length, o.minReceivers ?? mc.start.minReceivers ?? (o.maxWait !== undefined ? 1 : targets.length));
     const startTimeout = o.startTimeout === undefined ? mc.start.timeout : o.startTimeout;
@@ -147,6 +154,7 @@ export class PushManager {
       flush: setInterval(() => this.guarded(id, 'flush', () => this.flushProgress(id)), 1000),
       failed: new Set(),
       dropped: new Set(),
+      releaseSlice: holdCpuSlice(cpuSliceUs, this.deps.log),
     };
     // finished() guards its own writes; this only keeps a surprise from becoming an
     // unhandled rejection (which exits Node, DHCP and TFTP with it). wait() still sees it.
@@ -157,6 +165,7 @@ export class PushManager {
     } catch (e) {
       this.active.delete(id);
       clearInterval(a.flush);
+      a.releaseSlice();
       this.pushes.setState(id, 'failed', isoNow(this.clock), `cannot open the push: ${(e as Error).message}`);
       throw new ConflictError(`push ${id} on port base ${portBase}: ${(e as Error).message}`);
     }
@@ -271,6 +280,7 @@ export class PushManager {
       });
     } finally {
       for (const s of ['joined', 'done', 'dropped'] as const) this.deps.metrics.pushReceivers.dec({ state: s }, a.gauge[s]);
+      a.releaseSlice();
       this.active.delete(id);
     }
     this.deps.log.info({ push: id, ok: r.ok, reason: r.reason }, 'push finished');

@@ -1,0 +1,93 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Logger } from './log.js';
+import { packageRoot } from './paths.js';
+
+/** native/sched_slice.c, built by native/build.sh at npm install; optional. */
+interface SliceAddon {
+  setSlice(tid: number, ns: number): number;
+  getSlice(tid: number): number;
+}
+
+let addon: SliceAddon | null | undefined;
+
+function loadSliceAddon(): SliceAddon | null {
+  if (addon !== undefined) return addon;
+  const path = join(packageRoot(), 'native', 'sched_slice.node');
+  try {
+    addon = existsSync(path) ? (createRequire(import.meta.url)(path) as SliceAddon) : null;
+  } catch {
+    addon = null;
+  }
+  return addon;
+}
+
+/** The kernel's bounds for a requested slice (µs); 0 means "the kernel's default". */
+export const MIN_SLICE_US = 100;
+export const MAX_SLICE_US = 100_000;
+export const validSliceUs = (us: number): boolean => us === 0 || (Number.isInteger(us) && us >= MIN_SLICE_US && us <= MAX_SLICE_US);
+
+/** What the kernel did with a request, for the log and for tests. */
+export type SliceOutcome =
+  | { kind: 'set'; us: number; threads: number }
+  | { kind: 'unsupported'; reason: string }
+  | { kind: 'skipped'; reason: string };
+
+/** Every thread of this process (Node's main thread, libuv's pool, V8's workers). */
+function threadIds(): number[] {
+  return readdirSync('/proc/self/task').map(Number).filter((t) => t > 0);
+}
+
+/** The time slice the kernel reports for this process's main thread (µs), or null without the helper. */
+export function currentSliceUs(): number | null {
+  const a = loadSliceAddon();
+  if (!a) return null;
+  const ns = a.getSlice(process.pid);
+  return ns >= 0 ? ns / 1000 : null;
+}
+
+function apply(us: number): SliceOutcome {
+  const a = loadSliceAddon();
+  if (!a) return { kind: 'unsupported', reason: 'native/sched_slice.node is not built' };
+  const main = a.setSlice(process.pid, us * 1000);
+  if (main === -1) return { kind: 'skipped', reason: 'the process does not run under SCHED_OTHER or SCHED_BATCH' };
+  if (main < 0) return { kind: 'unsupported', reason: `sched_setattr: errno ${-main}` };
+  if (us > 0 && main !== us * 1000) return { kind: 'unsupported', reason: 'this kernel has no custom time slices (Linux < 6.12)' };
+  let threads = 1;
+  for (const tid of threadIds()) if (tid !== process.pid && a.setSlice(tid, us * 1000) >= 0) threads++;
+  return { kind: 'set', us, threads };
+}
+
+const holds = new Map<number, number>();
+let nextHold = 1;
+let applied = 0;
+
+/**
+ * Ask the kernel for a short time slice (EEVDF's custom slice, Linux ≥ 6.12) for every
+ * thread of this process while a push runs; `release()` returns to the kernel's default
+ * once no push holds one. With several holds the shortest wins. A short slice keeps the
+ * process's weight, so its share of the CPU is the same: what changes is that a task the
+ * kernel wakes on the sender's CPU (on a head node that also runs receivers, a VM, or the
+ * softirq that delivers packets) waits at most that long instead of up to the default
+ * slice (1.4 ms here, more than the 1 ms of packets a receiver's socket buffer holds at
+ * line rate). Measured: see docs/multicast.md. 0 asks for nothing.
+ */
+export function holdCpuSlice(us: number, log: Logger): () => void {
+  if (us === 0) return () => undefined;
+  const id = nextHold++;
+  holds.set(id, us);
+  update(log);
+  return () => {
+    if (holds.delete(id)) update(log);
+  };
+}
+
+function update(log: Logger): void {
+  const want = holds.size ? Math.min(...holds.values()) : 0;
+  if (want === applied) return;
+  const r = apply(want);
+  applied = want; // when the kernel refused, there is nothing to undo later either
+  if (r.kind === 'set') log.debug({ us: want, threads: r.threads }, want ? 'cpu slice requested' : 'cpu slice back to the kernel default');
+  else log.debug({ reason: r.reason }, 'cpu slice: kernel default kept');
+}
