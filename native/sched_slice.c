@@ -1,15 +1,16 @@
 /*
  * The EEVDF time-slice request of one thread (Linux >= 6.12: sched_setattr(2)'s
- * sched_runtime for SCHED_OTHER and SCHED_BATCH threads). A short slice is a latency hint:
- * the thread's weight, and so its share of the CPU, is unchanged; it gets earlier virtual
- * deadlines and gives the CPU back to a woken task sooner. Policy, nice value and
+ * sched_runtime for SCHED_OTHER and SCHED_BATCH threads). The thread's weight, and so its
+ * long-run share of the CPU, is unchanged; what changes is how long it runs before the
+ * scheduler reconsiders (its virtual deadlines come sooner). Policy, nice value and
  * reset-on-fork are kept.
  *
  * setSlice(tid, ns): ns = 0 returns the thread to the kernel's default slice; otherwise
  *   100,000 .. 100,000,000 (the kernel's bounds). Returns the slice the kernel reports
- *   afterwards (ns; 0 when the kernel has no custom slices, as before 6.12), -1 when the
- *   thread is not SCHED_OTHER or SCHED_BATCH (left alone), or -errno.
+ *   afterwards (ns; 0 when the kernel has no custom slices, as before 6.12), NOT_FAIR when
+ *   the thread is not SCHED_OTHER or SCHED_BATCH (left alone), or -errno.
  * getSlice(tid): the slice the kernel reports (ns), or -errno.
+ * notFair: the NOT_FAIR value (outside the errno range).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -18,12 +19,10 @@
 #include <unistd.h>
 #include <node_api.h>
 
-#ifndef SYS_sched_setattr
-#define SYS_sched_setattr 314
+#if !defined(SYS_sched_setattr) || !defined(SYS_sched_getattr)
+#error "the C library headers do not define SYS_sched_setattr / SYS_sched_getattr"
 #endif
-#ifndef SYS_sched_getattr
-#define SYS_sched_getattr 315
-#endif
+#define NOT_FAIR (-100000)
 #define POLICY_OTHER 0
 #define POLICY_BATCH 3
 #define FLAG_RESET_ON_FORK 0x01ULL
@@ -77,7 +76,7 @@ static napi_value set_slice(napi_env env, napi_callback_info info) {
   }
   struct attr a;
   if (get(tid, &a) != 0) return number(env, -(double)errno);
-  if (a.policy != POLICY_OTHER && a.policy != POLICY_BATCH) return number(env, -1);
+  if (a.policy != POLICY_OTHER && a.policy != POLICY_BATCH) return number(env, NOT_FAIR);
   a.size = sizeof a;
   a.flags &= FLAG_RESET_ON_FORK;
   a.runtime = (uint64_t)ns;
@@ -93,6 +92,9 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "setSlice", fn);
   napi_create_function(env, "getSlice", NAPI_AUTO_LENGTH, get_slice, NULL, &fn);
   napi_set_named_property(env, exports, "getSlice", fn);
+  napi_value nf;
+  napi_create_int32(env, NOT_FAIR, &nf);
+  napi_set_named_property(env, exports, "notFair", nf);
   return exports;
 }
 

@@ -112,7 +112,7 @@ export function registerPushCommands(program: Command, ctx: CliContext): void {
     .option('--auto-rate', 'slow down on heavy loss (AIMD between 25% and 100% of --max-bitrate)')
     .option('--no-pointopoint', 'multicast even to a single receiver (default: unicast to it, as udp-sender)')
     .option('--no-gso', 'one system call per datagram, even where UDP segmentation offload is available')
-    .option('--cpu-slice <us>', 'time slice to ask the kernel for while pushing, 100..100000 µs; 0: its default (default 100)', intOption('cpu-slice'))
+    .option('--cpu-slice <us>', 'time slice to ask the kernel for while pushing, 100..100000 µs; 0: its default (default: multicast.cpuSliceUs, 100)', intOption('cpu-slice'))
     .option('--port-base <p>', 'receivers use P, the sender P+1 (default 9000)', intOption('port-base'))
     .option('--group <ipv4>', 'data multicast group (default: udpcast rule, 232.x.y.z from the sender address)')
     .option('--ttl <n>', 'multicast TTL (default 1)', intOption('ttl'))

@@ -61,8 +61,9 @@ export const multicastConfigSchema = z
     gso: z.boolean().default(true),
     /**
      * Time slice (µs) the process asks the kernel for while a push runs (EEVDF custom slice,
-     * Linux ≥ 6.12; 100 is the kernel's minimum); 0 = the kernel's default (1.4 ms on two
-     * CPUs). Same CPU share: a task woken on the sender's CPU waits at most this long.
+     * Linux ≥ 6.12; 100 is the kernel's minimum); 0 = the kernel's default (1.4 ms on this
+     * 2-CPU 6.18 machine). Same CPU share; a receiver woken on the sender's CPU gets it
+     * sooner (see src/cpu-slice.ts).
      */
     cpuSliceUs: z
       .number()

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { currentSliceUs, holdCpuSlice } from '../../src/cpu-slice.js';
-import { ValidationError } from '../../src/errors.js';
+import { ConflictError, ValidationError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 import { Metrics } from '../../src/metrics.js';
 import { PushManager } from '../../src/multicast/manager.js';
@@ -13,10 +14,28 @@ import { openDatabase } from '../../src/store/db.js';
 
 /** se.slice (µs) of every thread of this process, as the kernel reports it in /proc. */
 function threadSlices(): number[] {
-  return readdirSync('/proc/self/task').map((t) => {
-    const m = /^se\.slice\s*:\s*(\d+)/m.exec(readFileSync(`/proc/self/task/${t}/sched`, 'utf8'));
-    return m ? Number(m[1]) / 1000 : NaN;
+  return readdirSync('/proc/self/task').flatMap((t) => {
+    let text: string;
+    try {
+      text = readFileSync(`/proc/self/task/${t}/sched`, 'utf8');
+    } catch {
+      return []; // the thread exited meanwhile
+    }
+    const m = /^se\.slice\s*:\s*(\d+)/m.exec(text);
+    return m ? [Number(m[1]) / 1000] : [NaN];
   });
+}
+
+/** Runs native/sched_slice.node's setSlice(own pid, 100 µs) in a child started by `prefix`; what it saw. */
+function child(prefix: string[]): { before: string; after: string; result: number; notFair: number; nice: [number, number] } {
+  const script = `const a = require(${JSON.stringify(join(process.cwd(), 'native/sched_slice.node'))});
+    const { execFileSync } = require('node:child_process'); const { getPriority } = require('node:os');
+    const policy = () => execFileSync('chrt', ['-p', String(process.pid)], { encoding: 'utf8' }).split('\\n')[0].split(': ')[1];
+    const before = policy(), n0 = getPriority();
+    const result = a.setSlice(process.pid, 100000);
+    console.log(JSON.stringify({ before, after: policy(), result, notFair: a.notFair, nice: [n0, getPriority()] }));`;
+  const [cmd, ...args] = [...prefix, process.execPath, '-e', script];
+  return JSON.parse(execFileSync(cmd!, args, { encoding: 'utf8' })) as ReturnType<typeof child>;
 }
 
 const [major, minor] = (/^(\d+)\.(\d+)/.exec(readFileSync('/proc/sys/kernel/osrelease', 'utf8')) ?? []).slice(1).map(Number);
@@ -29,15 +48,17 @@ describe.skipIf(!customSlices)('holdCpuSlice (native/sched_slice.c, Linux >= 6.1
     expect(before).not.toBe(100);
     const log = silentLogger();
     const a = holdCpuSlice(300, log);
-    expect(new Set(threadSlices())).toEqual(new Set([300]));
     const b = holdCpuSlice(100, log);
-    expect(new Set(threadSlices())).toEqual(new Set([100]));
-    b();
-    expect(currentSliceUs()).toBe(300);
-    b(); // a second release of the same hold changes nothing
-    expect(currentSliceUs()).toBe(300);
-    a();
-    expect(currentSliceUs()).toBe(before);
+    try {
+      expect(new Set(threadSlices())).toEqual(new Set([100]));
+      b();
+      expect(new Set(threadSlices())).toEqual(new Set([300]));
+      b(); // a second release of the same hold changes nothing
+      expect(currentSliceUs()).toBe(300);
+    } finally {
+      b();
+      a();
+    }
     expect(new Set(threadSlices())).toEqual(new Set([before]));
   });
 
@@ -48,16 +69,19 @@ describe.skipIf(!customSlices)('holdCpuSlice (native/sched_slice.c, Linux >= 6.1
     release();
   });
 
-  it('keeps the nice value the process was started with', () => {
-    // A child under `nice -n 7`: sched_setattr rewrites the whole attribute set, so a careless
-    // call would put it back at nice 0.
-    const script = `import('${join(process.cwd(), 'dist/src/cpu-slice.js')}').then((m) => {
-      const { getPriority } = require('node:os');
-      m.holdCpuSlice(100, { debug() {} });
-      console.log(JSON.stringify({ slice: m.currentSliceUs(), nice: getPriority() }));
-    })`;
-    const out = execFileSync('nice', ['-n', '7', process.execPath, '-e', script], { encoding: 'utf8' });
-    expect(JSON.parse(out)).toEqual({ slice: 100, nice: 7 });
+  it('keeps the nice value, SCHED_BATCH and reset-on-fork, and leaves other policies alone', () => {
+    // sched_setattr rewrites the whole attribute set: a careless call would reset all three.
+    const niced = child(['nice', '-n', '7']);
+    expect(niced.result).toBe(100_000);
+    expect(niced.nice[1]).toBe(niced.nice[0]);
+    expect(niced.nice[0]).toBeGreaterThan(0);
+    const batch = child(['chrt', '--batch', '0']);
+    expect(batch).toMatchObject({ before: 'SCHED_BATCH', after: 'SCHED_BATCH', result: 100_000 });
+    const resetOnFork = child(['chrt', '--reset-on-fork', '--other', '0']);
+    expect(resetOnFork).toMatchObject({ before: 'SCHED_OTHER|SCHED_RESET_ON_FORK', after: 'SCHED_OTHER|SCHED_RESET_ON_FORK', result: 100_000 });
+    const idle = child(['chrt', '--idle', '0']);
+    expect(idle).toMatchObject({ before: 'SCHED_IDLE', after: 'SCHED_IDLE' });
+    expect(idle.result).toBe(idle.notFair);
   });
 });
 
@@ -83,7 +107,7 @@ describe.skipIf(!customSlices)('PushManager: the time slice of a push', () => {
       db.close();
       rmSync(dir, { recursive: true, force: true });
     };
-    return { manager, image, done };
+    return { manager, image, done, portBase };
   };
   const nobody = [{ nodeId: null, hostname: null, ip: '127.0.0.9' }];
 
@@ -101,14 +125,38 @@ describe.skipIf(!customSlices)('PushManager: the time slice of a push', () => {
     }
   });
 
-  it('refuses a slice the kernel would not take, before anything starts', async () => {
-    const { manager, image, done } = setup();
+  it('gives the slice back when the push cannot open its sockets', async () => {
+    const { manager, image, done, portBase } = setup();
+    // Another process on the sender's port (no SO_REUSEADDR): the push's bind fails.
+    const blocker: Socket = createSocket('udp4');
+    await new Promise<void>((r) => blocker.bind(portBase + 1, '127.0.0.1', () => r()));
     try {
-      await expect(manager.start(nobody, image, { cpuSliceUs: 50 })).rejects.toThrow(ValidationError);
-      await expect(manager.start(nobody, image, { cpuSliceUs: 50 })).rejects.toThrow(/cpu slice 50 µs: give 0 \(the kernel's default\) or 100\.\.100000/);
+      const before = currentSliceUs();
+      await expect(manager.start(nobody, image, { maxBitrate: null })).rejects.toThrow(ConflictError);
+      expect(currentSliceUs()).toBe(before);
+    } finally {
+      blocker.close();
+      await done();
+    }
+  });
+});
+
+describe('PushManager: a slice the kernel would not take', () => {
+  it('is refused before anything starts, saying what to give', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rackboot-slice-'));
+    const db = openDatabase(join(dir, 'rackboot.db'));
+    const manager = new PushManager({ db, config: parseConfig({ multicast: { interface: 'lo' } }, dir), log: silentLogger(), metrics: new Metrics() });
+    const image = join(dir, 'disk.img');
+    writeFileSync(image, Buffer.alloc(4096, 1));
+    try {
+      const start = manager.start([{ nodeId: null, hostname: null, ip: '127.0.0.9' }], image, { cpuSliceUs: 50 });
+      await expect(start).rejects.toThrow(ValidationError);
+      await expect(start).rejects.toThrow(/cpu slice 50 µs: give 0 \(the kernel's default\) or 100\.\.100000/);
       expect(manager.list()).toEqual([]);
     } finally {
-      await done();
+      await manager.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
