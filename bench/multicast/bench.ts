@@ -92,7 +92,14 @@ async function rackboot(lab: BenchLab, n: number, image: string, size: number): 
   const done = json.receivers.filter((r) => r.state === 'done').length;
   const dropped = json.receivers.filter((r) => r.state === 'dropped').length;
   const rexmit = ((json.bytesSent - size) / size) * 100;
-  const why = json.receivers.filter((r) => r.state !== 'done').map((r) => `${r.ip} ${r.state}: ${r.detail ?? ''}`);
+  // A receiver that did not finish: what it printed last (udp-receiver says why it exited), and how it ended.
+  const said = (ip: string): string => {
+    const r = receivers[Array.from({ length: n }, (_, k) => lab.ip(k + 1)).indexOf(ip)];
+    if (!r) return '';
+    const last = r.out().trim().split('\n').filter(Boolean).at(-1) ?? '';
+    return `; receiver ${r.child.signalCode ? `killed (${r.child.signalCode})` : `exit ${r.child.exitCode}`}, last said "${last.slice(0, 120)}"`;
+  };
+  const why = json.receivers.filter((r) => r.state !== 'done').map((r) => `${r.ip} ${r.state}: ${r.detail ?? ''}${said(r.ip)}`);
   return { mibPerReceiver: size / MiB / seconds, rssMB: ru?.rssMB ?? null, cpuS: ru?.cpuS ?? null, note: `${done}/${n} done, re-sent ${rexmit.toFixed(1)}%${lossNote(lab, before)}${why.length ? ` (${why.join('; ')})` : ''}`, done, dropped };
 }
 
