@@ -36,11 +36,13 @@ export type SliceOutcome =
   | { kind: 'unsupported'; reason: string }
   | { kind: 'skipped'; reason: string };
 
-/** Every thread of this process (Node's main thread, libuv's pool, V8's workers). */
+/**
+ * Every thread of this process (Node's main thread, libuv's pool, V8's workers). A thread
+ * that exits between the listing and its setSlice gets -ESRCH and is skipped.
+ */
 function threadIds(): number[] {
   return readdirSync('/proc/self/task').map(Number).filter((t) => t > 0);
 }
-// (A thread that exits between the listing and its setSlice gives -ESRCH: skipped.)
 
 /** The time slice the kernel reports for this process's main thread (µs), or null without the helper. */
 export function currentSliceUs(): number | null {
@@ -73,12 +75,12 @@ let applied = 0;
  * With several holds the shortest wins; 0 asks for nothing. The process's weight, and so
  * its long-run CPU share, is unchanged. What changes: the sender's run is protected from a
  * woken task for its slice (EEVDF's run-to-parity), 100 µs instead of the default 1.4 ms
- * here, so a receiver woken on the sender's CPU can preempt it sooner (whether it does
- * depends on the two tasks' lag and deadlines; not traced); and
- * the sender, waking, may preempt tasks with longer slices (PREEMPT_SHORT). It is not a
- * bound on anyone's wait: between wakeups the scheduler looks again only at its tick (4 ms
- * at HZ=250). Measured at N = 1 on this machine: fewer receiver drops and +0.4–0.5 MiB/s
- * (docs/multicast.md, ninth session).
+ * here, so a receiver woken on the sender's CPU can preempt it sooner; and the sender,
+ * waking, may preempt tasks with longer slices (PREEMPT_SHORT). It is not a bound on
+ * anyone's wait: between wakeups the scheduler looks again only at its tick (4 ms at
+ * HZ=250). Measured at N = 1 on this machine: +0.4–1.0 MiB/s in four of five same-hour
+ * sets, −0.6 in one; a traced receiver's wake-to-run times did not differ clearly, so how
+ * the kernel produces the gain is not established (docs/multicast.md, ninth session).
  */
 export function holdCpuSlice(us: number, log: Logger): () => void {
   if (us === 0) return () => undefined;
