@@ -1,8 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import type { Logger } from './log.js';
-import { packageRoot } from './paths.js';
+import { loadNativeAddon } from './native-addon.js';
 
 /** native/sched_slice.c, built by native/build.sh at npm install; optional. */
 interface SliceAddon {
@@ -12,18 +10,7 @@ interface SliceAddon {
   notFair: number;
 }
 
-let addon: SliceAddon | null | undefined;
-
-function loadSliceAddon(): SliceAddon | null {
-  if (addon !== undefined) return addon;
-  const path = join(packageRoot(), 'native', 'sched_slice.node');
-  try {
-    addon = existsSync(path) ? (createRequire(import.meta.url)(path) as SliceAddon) : null;
-  } catch {
-    addon = null;
-  }
-  return addon;
-}
+const loadSliceAddon = (): SliceAddon | null => loadNativeAddon<SliceAddon>('sched_slice');
 
 /** The kernel's bounds for a requested slice (µs); 0 means "the kernel's default". */
 export const MIN_SLICE_US = 100;

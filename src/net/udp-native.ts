@@ -1,9 +1,6 @@
 import type { Socket } from 'node:dgram';
-import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { packageRoot } from '../paths.js';
+import { loadNativeAddon } from '../native-addon.js';
 
 /** native/udp_gso.c, built by native/build.sh at npm install; optional (callers fall back to Node's send). */
 export interface UdpAddon {
@@ -14,18 +11,9 @@ export interface UdpAddon {
 
 export const EAGAIN = constants.errno.EAGAIN;
 
-let addon: UdpAddon | null | undefined;
-
 /** The addon, or null when native/build.sh could not build it (no compiler or headers). */
 export function loadUdpAddon(): UdpAddon | null {
-  if (addon !== undefined) return addon;
-  const path = join(packageRoot(), 'native', 'udp_gso.node');
-  try {
-    addon = existsSync(path) ? (createRequire(import.meta.url)(path) as UdpAddon) : null;
-  } catch {
-    addon = null;
-  }
-  return addon;
+  return loadNativeAddon<UdpAddon>('udp_gso');
 }
 
 /**
