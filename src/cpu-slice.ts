@@ -17,8 +17,8 @@ export const MIN_SLICE_US = 100;
 export const MAX_SLICE_US = 100_000;
 export const validSliceUs = (us: number): boolean => us === 0 || (Number.isInteger(us) && us >= MIN_SLICE_US && us <= MAX_SLICE_US);
 
-/** What the kernel did with a request, for the log and for tests. */
-export type SliceOutcome =
+/** What the kernel did with a request, for the log. */
+type SliceOutcome =
   | { kind: 'set'; us: number; threads: number }
   | { kind: 'unsupported'; reason: string }
   | { kind: 'skipped'; reason: string };

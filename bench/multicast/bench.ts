@@ -94,7 +94,7 @@ async function rackboot(lab: BenchLab, n: number, image: string, size: number): 
   const rexmit = ((json.bytesSent - size) / size) * 100;
   // A receiver that did not finish: what it printed last (udp-receiver says why it exited), and how it ended.
   const said = (ip: string): string => {
-    const r = receivers[Array.from({ length: n }, (_, k) => lab.ip(k + 1)).indexOf(ip)];
+    const r = receivers.find((_, k) => lab.ip(k + 1) === ip);
     if (!r) return '';
     const last = r.out().trim().split('\n').filter(Boolean).at(-1) ?? '';
     return `; receiver ${r.child.signalCode ? `killed (${r.child.signalCode})` : `exit ${r.child.exitCode}`}, last said "${last.slice(0, 120)}"`;
