@@ -82,6 +82,20 @@ export class SenderCore {
     return out;
   }
 
+  /**
+   * The receiver at `ip` cannot be reached any more (its host answered with ICMP port
+   * unreachable: udp-receiver has exited). A joined receiver is dropped now rather than after
+   * `dropAfter`; a done one is left alone (it exits once it has OKed the end).
+   */
+  unreachable(ip: string, reason: string): SenderAction[] {
+    const out: SenderAction[] = [];
+    const r = this.receivers.get(ip);
+    if (this.phase !== 'transfer' || !r || r.state !== 'joined') return out;
+    this.drop(r, reason, out);
+    this.completeSlices(out);
+    return out;
+  }
+
   /** Advance to `now`: HELLOs, start policy, REQACK timeouts, and up to `budget` DATA packets. */
   poll(now: number, budget = Number.POSITIVE_INFINITY): SenderAction[] {
     const out: SenderAction[] = [];

@@ -74,6 +74,19 @@ export class UdpcastSender {
   }
 
   async start(): Promise<void> {
+    try {
+      await this.open();
+    } catch (e) {
+      // A port taken, an address gone: nothing stays bound or open behind a failed start.
+      this.closed = true;
+      this.closeSockets();
+      await this.reader?.close().catch(() => undefined);
+      throw e;
+    }
+    this.tick();
+  }
+
+  private async open(): Promise<void> {
     const bs = this.opts.blockSize;
     this.reader = await ImageReader.open(this.imagePath, this.opts.sliceBlocks.max * bs, this.opts.sliceBlocks.start * bs);
     this.main = await bindSocket(this.net.ip, this.net.portBase + 1, true);
@@ -85,6 +98,7 @@ export class UdpcastSender {
     // Both sockets share ip:P+1 (SO_REUSEADDR); the kernel may hand a receiver's datagram
     // to either, so both listen.
     this.data.on('message', (m, rinfo) => this.onMessage(m, rinfo.address, rinfo.port));
+    this.data.on('error', (e) => this.onSocketError(e, 'data'));
     this.data.setMulticastTTL(this.net.ttl);
     this.data.setMulticastInterface(this.net.ip);
     this.data.setMulticastLoopback(false);
@@ -97,11 +111,12 @@ export class UdpcastSender {
       // capped by net.core.rmem_max
     }
     this.main.on('message', (m, rinfo) => this.onMessage(m, rinfo.address, rinfo.port));
+    this.main.on('error', (e) => this.onSocketError(e, 'main'));
     if (this.net.broadcast !== this.net.ip) {
       this.bcast = await bindSocket(this.net.broadcast, this.net.portBase + 1);
       this.bcast.on('message', (m, rinfo) => this.onMessage(m, rinfo.address, rinfo.port));
+      this.bcast.on('error', (e) => this.onSocketError(e, 'broadcast'));
     }
-    this.tick();
   }
 
   /** Cancel: receivers will time out; the result says why. */
@@ -127,6 +142,22 @@ export class UdpcastSender {
     }
     this.perform(this.core.handle(msg, ip, port, this.clock()));
     this.schedule(true);
+  }
+
+  /**
+   * A socket reported an error while receiving (an unhandled one would end the process, and
+   * the daemon's DHCP and TFTP with it). The data socket is connected to the one receiver of
+   * a point-to-point push: ECONNREFUSED there is its host's ICMP port unreachable, so that
+   * receiver has exited and is dropped now. Anything else is logged; the push goes on.
+   */
+  private onSocketError(e: NodeJS.ErrnoException, socket: 'main' | 'data' | 'broadcast'): void {
+    if (this.closed) return;
+    const to = this.core.dataTo;
+    if (socket === 'data' && e.code === 'ECONNREFUSED' && to !== 'group') {
+      this.perform(this.core.unreachable(to.ip, 'port unreachable: the receiver has exited'));
+      return this.schedule(true);
+    }
+    this.deps.log.warn({ err: e.message, socket }, 'udpcast: socket error');
   }
 
   private tick = (): void => {
@@ -235,11 +266,19 @@ export class UdpcastSender {
     // let queued datagrams (the last REQACKs) leave before the socket closes
     await new Promise((r) => setTimeout(r, 20));
     this.dataPath?.close();
-    this.main.close();
-    this.data.close();
-    this.bcast?.close();
+    this.closeSockets();
     await this.reader.close().catch(() => undefined);
     this.resolveDone({ ok: e.ok, reason: e.reason });
+  }
+
+  private closeSockets(): void {
+    for (const s of [this.main, this.data, this.bcast]) {
+      try {
+        s?.close();
+      } catch {
+        // already closed
+      }
+    }
   }
 }
 

@@ -35,3 +35,29 @@ describe('a receiver killed mid-push', () => {
     expect(nodeStages(env.db)).toEqual({ n1: 'push-done', n2: 'push-dropped', n3: 'push-done', n4: null });
   });
 });
+
+describe('the only receiver killed mid-push (point-to-point)', () => {
+  const env = pushLabSuite({ tools: ['ip', 'udp-receiver'], tag: 'd', subnet: 5, hosts: 2, targets: [1], rack: 'p' });
+
+  it('ends the push with the receiver dropped at once: its host answers DATA with port unreachable, which must not crash the sender', async () => {
+    const image = env.lab.file('image.bin', 64 * 1024 * 1024);
+    const receiver = env.lab.udpReceiver(1, join(env.lab.dir, 'out.bin'));
+    // One receiver gets DATA unicast on a socket connected to it: once udp-receiver is gone,
+    // its host's ICMP port unreachable turns into ECONNREFUSED on that socket.
+    const push = env.lab.rackboot(0, ['--db', env.dbFile, 'push', image, '--to', 'n1', '--drop-after', '30', '--max-bitrate', '100m', '--interface', env.lab.iface(0), '--json']);
+    const started = Date.now();
+    while (!push.output().includes('waiting for receivers') && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
+    // 64 MiB at 100 Mbit/s takes ≈ 5.6 s after the 1 s settle: kill it about 2 s into the data.
+    await new Promise((r) => setTimeout(r, 3000));
+    receiver.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    expect(await push.exit).toBe(1);
+    // Dropped on the ICMP error, not after --drop-after (30 s).
+    expect(Date.now() - killedAt).toBeLessThan(10_000);
+    expect(push.output()).not.toMatch(/Unhandled 'error' event|ECONNREFUSED/);
+    const result = JSON.parse(push.output().slice(push.output().indexOf('{')));
+    expect(result.state).toBe('failed');
+    expect(result.receivers).toEqual([expect.objectContaining({ hostname: 'n1', state: 'dropped', detail: expect.stringMatching(/port unreachable/) })]);
+    expect(nodeStages(env.db)).toEqual({ n1: 'push-dropped' });
+  });
+});
