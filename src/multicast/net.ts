@@ -1,3 +1,4 @@
+import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { ValidationError } from '../errors.js';
@@ -38,4 +39,16 @@ export function linkSpeed(name: string): number | null {
   } catch {
     return null; // EINVAL when the link is down, or no sysfs
   }
+}
+
+/** A UDP socket bound to address:port (SO_REUSEADDR when asked), or the bind error. */
+export function bindSocket(address: string, port: number, reuseAddr = false): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket({ type: 'udp4', reuseAddr });
+    s.once('error', reject);
+    s.bind({ address, port }, () => {
+      s.off('error', reject);
+      resolve(s);
+    });
+  });
 }

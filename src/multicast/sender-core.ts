@@ -84,7 +84,7 @@ export class SenderCore {
 
   /**
    * The receiver at `ip` cannot be reached any more (its host answered with ICMP port
-   * unreachable: udp-receiver has exited). A joined receiver is dropped now rather than after
+   * unreachable: the receiver process has exited). A joined receiver is dropped now rather than after
    * `dropAfter`; a done one is left alone (it exits once it has OKed the end).
    */
   unreachable(ip: string, reason: string): SenderAction[] {

@@ -1,4 +1,4 @@
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
 import { DecodeError } from '../errors.js';
 import { hexDump, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -8,6 +8,7 @@ import { SenderCore } from './sender-core.js';
 import type { Destination, SenderAction, SenderEvent, SenderOptions } from './sender-types.js';
 import { DataPath } from './data-path.js';
 import { GsoSender } from './udp-gso.js';
+import { bindSocket } from './net.js';
 
 export interface SenderNet {
   /** The interface address: the sender's one socket binds ip:portBase+1. */
@@ -288,15 +289,4 @@ function dataHeaders(slice: number, bytes: number, blockSize: number): Buffer {
   const out = Buffer.allocUnsafe(blocks * DATA_HEADER);
   for (let b = 0; b < blocks; b++) encodeDataHeader(slice, b, bytes).copy(out, b * DATA_HEADER);
   return out;
-}
-
-function bindSocket(address: string, port: number, reuseAddr = false): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket({ type: 'udp4', reuseAddr });
-    s.once('error', reject);
-    s.bind({ address, port }, () => {
-      s.off('error', reject);
-      resolve(s);
-    });
-  });
 }

@@ -1,16 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { currentSliceUs, holdCpuSlice } from '../../src/cpu-slice.js';
 import { ConflictError, ValidationError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
-import { Metrics } from '../../src/metrics.js';
-import { PushManager } from '../../src/multicast/manager.js';
-import { openDatabase } from '../../src/store/db.js';
+import { loopbackPushManager } from '../helpers/push-manager.js';
 
 /** se.slice (µs) of every thread of this process, as the kernel reports it in /proc. */
 function threadSlices(): number[] {
@@ -95,20 +92,7 @@ describe('multicast.cpuSliceUs', () => {
 });
 
 describe.skipIf(!customSlices)('PushManager: the time slice of a push', () => {
-  const setup = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rackboot-slice-'));
-    const db = openDatabase(join(dir, 'rackboot.db'));
-    const portBase = 40_000 + 2 * Math.floor(Math.random() * 1000);
-    const manager = new PushManager({ db, config: parseConfig({ multicast: { interface: 'lo', portBase } }, dir), log: silentLogger(), metrics: new Metrics() });
-    const image = join(dir, 'disk.img');
-    writeFileSync(image, Buffer.alloc(4096, 1));
-    const done = async () => {
-      await manager.close();
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    };
-    return { manager, image, done, portBase };
-  };
+  const setup = () => loopbackPushManager(40_000);
   const nobody = [{ nodeId: null, hostname: null, ip: '127.0.0.9' }];
 
   it('is held from the start of a push until it ends, then the default is back', async () => {
@@ -143,20 +127,14 @@ describe.skipIf(!customSlices)('PushManager: the time slice of a push', () => {
 
 describe('PushManager: a slice the kernel would not take', () => {
   it('is refused before anything starts, saying what to give', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rackboot-slice-'));
-    const db = openDatabase(join(dir, 'rackboot.db'));
-    const manager = new PushManager({ db, config: parseConfig({ multicast: { interface: 'lo' } }, dir), log: silentLogger(), metrics: new Metrics() });
-    const image = join(dir, 'disk.img');
-    writeFileSync(image, Buffer.alloc(4096, 1));
+    const { manager, image, done } = loopbackPushManager(40_000);
     try {
       const start = manager.start([{ nodeId: null, hostname: null, ip: '127.0.0.9' }], image, { cpuSliceUs: 50 });
       await expect(start).rejects.toThrow(ValidationError);
       await expect(start).rejects.toThrow(/cpu slice 50 µs: give 0 \(the kernel's default\) or 100\.\.100000/);
       expect(manager.list()).toEqual([]);
     } finally {
-      await manager.close();
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
+      await done();
     }
   });
 });
