@@ -80,8 +80,7 @@ export class UdpcastSender {
     } catch (e) {
       // A port taken, an address gone: nothing stays bound or open behind a failed start.
       this.closed = true;
-      this.closeSockets();
-      await this.reader?.close().catch(() => undefined);
+      await this.release();
       throw e;
     }
     this.tick();
@@ -266,20 +265,15 @@ export class UdpcastSender {
     if (this.timer) clearTimeout(this.timer);
     // let queued datagrams (the last REQACKs) leave before the socket closes
     await new Promise((r) => setTimeout(r, 20));
-    this.dataPath?.close();
-    this.closeSockets();
-    await this.reader.close().catch(() => undefined);
+    await this.release();
     this.resolveDone({ ok: e.ok, reason: e.reason });
   }
 
-  private closeSockets(): void {
-    for (const s of [this.main, this.data, this.bcast]) {
-      try {
-        s?.close();
-      } catch {
-        // already closed
-      }
-    }
+  /** Closes what is open (once: `closed` guards both callers): the sockets bound so far and the image. */
+  private async release(): Promise<void> {
+    this.dataPath?.close();
+    for (const s of [this.main, this.data, this.bcast]) s?.close();
+    await this.reader?.close().catch(() => undefined);
   }
 }
 
