@@ -21,6 +21,8 @@ export interface RoundReceivers {
   /** `r` OKed `slice`. */
   ready(slice: Slice, r: ReceiverProgress, out: SenderAction[]): void;
   drop(r: ReceiverProgress, reason: string, out: SenderAction[]): void;
+  /** `r` did not answer a round that timed out (and is not dropped for it). */
+  silent(r: ReceiverProgress, out: SenderAction[]): void;
 }
 
 /**
@@ -130,9 +132,9 @@ export class SliceRounds {
       const askedAt = this.awaited(slice);
       if (askedAt === null || now - askedAt < this.rto.current) continue;
       for (const r of this.receivers.live()) {
-        if (!slice.ready.has(r.client) && now - r.lastHeard >= this.opts.dropAfterMs) {
-          this.receivers.drop(r, `no answer for ${Math.round((now - r.lastHeard) / 1000)} s`, out);
-        }
+        if (slice.ready.has(r.client)) continue;
+        if (now - r.lastHeard >= this.opts.dropAfterMs) this.receivers.drop(r, `no answer for ${Math.round((now - r.lastHeard) / 1000)} s`, out);
+        else if (!slice.answered.has(r.client)) this.receivers.silent(r, out);
       }
       if (slice.reqackAt !== null) {
         slice.timedOut = true;

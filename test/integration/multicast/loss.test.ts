@@ -59,3 +59,32 @@ describe('push with 1% packet loss (nftables)', () => {
     );
   });
 });
+
+/**
+ * A stock udp-receiver asks for its CONNECT_REPLY again only when a HELLO comes, and HELLOs
+ * stop at the start: one whose replies were all lost before the start waited in silence and
+ * was dropped ("no answer for 10 s"), as one receiver of 8 was in the ninth session's bench
+ * loss run (1 % loss; lossy links lose replies as they lose DATA).
+ */
+describe('a receiver whose first CONNECT_REPLYs are lost', () => {
+  const env = pushLabSuite({ tools: ['ip', 'udp-receiver', 'nft'], tag: 'e', subnet: 6, hosts: 3, targets: [1, 2], rack: 'reply' });
+
+  it('gets a HELLO once it lets a REQACK round time out, asks again and receives the image', async () => {
+    // Three: the answers to its first CONNECT_REQ and to the HELLOs before the start (at most
+    // two: they come every second, and the start follows the last join by a second).
+    env.lab.loseConnectReplies(2, 3);
+    const image = env.lab.file('image.bin', 8 * 1024 * 1024);
+    const digest = sha256(image);
+    const outs = [1, 2].map((i) => join(env.lab.dir, `out${i}.bin`));
+    const receivers = [1, 2].map((i) => env.lab.udpReceiver(i, outs[i - 1]!));
+    const started = Date.now();
+    const push = env.lab.rackboot(0, ['--db', env.dbFile, 'push', image, '--to', 'rack:reply', '--drop-after', '20', '--interface', env.lab.iface(0), '--json']);
+    await exitsWith(push, 0);
+    for (const r of receivers) await exitsWith(r, 0);
+    for (const o of outs) expect(sha256(o)).toBe(digest);
+    expect(env.lab.dropped(2, 'rbtm_reply')).toBe(3);
+    const result = JSON.parse(push.output().slice(push.output().indexOf('{')));
+    expect(result.receivers.map((r: { state: string }) => r.state)).toEqual(['done', 'done']);
+    expect(Date.now() - started).toBeLessThan(15_000); // long before --drop-after
+  });
+});

@@ -104,16 +104,27 @@ export class NetLab {
 
   /** Drop `percent`% of the UDP datagrams host i receives on `port` (nftables, numgen random). */
   loss(i: number, percent: number, port = 9000): void {
-    const rules = `table inet rbtm_loss {\n chain in {\n  type filter hook input priority 0;\n  udp dport ${port} numgen random mod 100 < ${percent} counter drop\n }\n}\n`;
-    const f = join(this.dir, `loss${i}.nft`);
-    writeFileSync(f, rules);
-    sh(`ip netns exec ${this.hosts[i]} nft -f ${f}`);
+    this.dropRule(i, 'rbtm_loss', `udp dport ${port} numgen random mod 100 < ${percent}`);
   }
 
-  /** Packets the loss rule dropped on host i. */
-  dropped(i: number): number {
-    const m = /counter packets (\d+)/.exec(sh(`ip netns exec ${this.hosts[i]} nft list table inet rbtm_loss`));
+  /**
+   * Lose the first `count` CONNECT_REPLYs host i receives (32 bytes of udpcast from the
+   * sender's port P+1, 60-byte IP packets; an nftables quota), as a lossy link can.
+   */
+  loseConnectReplies(i: number, count: number, senderPort = 9001): void {
+    this.dropRule(i, 'rbtm_reply', `udp sport ${senderPort} udp length 40 quota until ${count * 60} bytes`);
+  }
+
+  /** Packets the loss rule (or the rule of `table`) dropped on host i. */
+  dropped(i: number, table = 'rbtm_loss'): number {
+    const m = /counter packets (\d+)/.exec(sh(`ip netns exec ${this.hosts[i]} nft list table inet ${table}`));
     return m ? Number(m[1]) : -1;
+  }
+
+  private dropRule(i: number, table: string, match: string): void {
+    const f = join(this.dir, `${table}${i}.nft`);
+    writeFileSync(f, `table inet ${table} {\n chain in {\n  type filter hook input priority 0;\n  ${match} counter drop\n }\n}\n`);
+    sh(`ip netns exec ${this.hosts[i]} nft -f ${f}`);
   }
 
   private removeNamespaces(): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SenderAction } from '../../../src/multicast/sender-types.js';
 import { PROBE_ROUND } from '../../../src/multicast/sender-core.js';
-import { options, reqacks, Sim, SimReceiver } from './sim.js';
+import { completeImage, options, reqacks, Sim, SimReceiver } from './sim.js';
 
 /** Records when each REQACK (slice/round) was sent, on the sim's clock. */
 function timeReqacks(sim: Sim): Map<string, number> {
@@ -54,6 +54,27 @@ describe('SenderCore: the REQACK round timeout, learned per round', () => {
     expect(sim.core.progress()[1]).toMatchObject({ state: 'dropped' });
     // Without backoff a 10 ms timeout asks ~300 times in 3 s; doubling to 500 ms, about 12.
     expect(reqacks(sim).length - before).toBeLessThan(60);
+    // It answered REQACKs before: it has its CONNECT_REPLY, and a HELLO would not help it.
+    expect(sim.replies.filter((x) => x.message.op === 'hello')).toEqual([]);
+  });
+
+  it('sends a HELLO to a receiver whose CONNECT_REPLY was lost when it lets a round time out; it asks again and completes', () => {
+    // udp-receiver asks again only on a HELLO, and HELLOs stop at the start: without this it
+    // waited in silence and was dropped after dropAfterMs (1 % loss, N = 8, one push in ~170).
+    const a = new SimReceiver('10.0.0.2');
+    const b = new SimReceiver('10.0.0.3');
+    b.lostReplies = 1;
+    const sim = new Sim(options({ imageSize: 300_000, duplex: 'half', dropAfterMs: 3000 }), [a, b], 64, 1);
+    sim.connect(a);
+    sim.connect(b);
+    expect(b.client).toBe(-1); // joined for the sender, still waiting for its reply
+    sim.run();
+    expect(sim.core.result?.ok).toBe(true);
+    expect(sim.core.progress().map((r) => r.state)).toEqual(['done', 'done']);
+    expect(completeImage(sim, b)).toBe(300_000);
+    expect(sim.replies.filter((x) => x.message.op === 'hello').map((x) => x.ip)).toEqual(['10.0.0.3']);
+    expect(b.client).toBe(1); // the same number, from the CONNECT_REQ the HELLO brought back
+    expect(sim.now).toBeLessThan(500);
   });
 
   it('full duplex asks a slice again as soon as its receiver answers a later REQACK instead (the earlier one was lost)', () => {

@@ -7,6 +7,9 @@ import { DEFAULT_SLICE_BLOCKS, type SenderAction, type SenderEvent, type SenderO
 export class SimReceiver {
   client = -1;
   silent = false;
+  /** CONNECT_REPLYs to lose; one lost leaves it waiting, and like udp-receiver it asks again on a HELLO. */
+  lostReplies = 0;
+  waitingForReply = false;
   readonly got = new Map<number, Set<number>>();
   bytes = new Map<number, number>();
   okEnd = false;
@@ -146,7 +149,12 @@ export class Sim {
     if (typeof to === 'object') {
       this.replies.push({ ip: to.ip, message: m });
       const r = this.receivers.find((x) => x.ip === to.ip);
-      if (r && m.op === 'connect-reply') r.client = m.client;
+      if (r && m.op === 'connect-reply') {
+        r.waitingForReply = r.lostReplies > 0;
+        if (r.lostReplies > 0) r.lostReplies--;
+        else r.client = m.client;
+      }
+      if (r && m.op === 'hello' && r.waitingForReply) this.connect(r);
       return;
     }
     if (m.op !== 'reqack') return;
