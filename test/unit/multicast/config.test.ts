@@ -7,7 +7,7 @@ import { ConfigError } from '../../../src/errors.js';
 describe('multicast config section', () => {
   it("defaults to udp-sender's: port base 9000, derived group, TTL 1, block size 1456", () => {
     const m = parseConfig({}, '/tmp').multicast;
-    expect(m).toMatchObject({ portBase: 9000, group: null, ttl: 1, blockSize: 1456, duplex: 'half', maxBitrate: null, autoRate: false, pointToPoint: true, settle: 1 });
+    expect(m).toMatchObject({ portBase: 9000, group: null, ttl: 1, blockSize: 1456, duplex: 'full', maxBitrate: null, autoRate: false, pointToPoint: true, settle: 1 });
     expect(m.sliceBlocks).toEqual({ start: 130, min: 32, max: 1024 });
     expect(m.start).toEqual({ minReceivers: null, maxWait: 60, timeout: 600 });
   });
