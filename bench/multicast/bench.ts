@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { multicastConfigSchema } from '../../src/multicast/config.js';
 import { BenchLab, rusage, sh, type Run } from './lab.js';
 
 /**
@@ -169,7 +170,8 @@ async function main(): Promise<void> {
   try {
     const image = makeImage(imageMB);
     const size = imageMB * MiB;
-    console.log(`# rackboot push ${rbArgs.join(' ')} (otherwise its defaults: full duplex, GSO); udp-sender with its defaults (full duplex, unpaced)${pin ? '; senders pinned to CPU 0, receivers to the others' : ''}${idleSenders ? '; senders run as SCHED_IDLE' : ''}`);
+    const dflt = multicastConfigSchema.parse({});
+    console.log(`# rackboot push ${rbArgs.join(' ')} (otherwise its defaults: ${dflt.duplex} duplex, ${dflt.gso ? 'GSO' : 'no GSO'}); udp-sender with its defaults (full duplex, unpaced)${pin ? '; senders pinned to CPU 0, receivers to the others' : ''}${idleSenders ? '; senders run as SCHED_IDLE' : ''}`);
     console.log(`# ${imageMB} MiB image, links shaped to 1 Gbit/s (tbf), line rate taken as ${LINE_MIB_S} MiB/s, load average ${sh('cat /proc/loadavg').trim()}`);
     console.log('N   sender       per receiver     %line   RSS     CPU    notes');
     const medians: string[] = [];

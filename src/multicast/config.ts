@@ -40,9 +40,8 @@ export const multicastConfigSchema = z
      * full: keep two slices in flight, udp-sender's default (the second one goes out once
      * every receiver answered a REQACK of the first, so none sees a slice after a whole lost
      * one, which makes a stock udp-receiver exit); half: send slice n+1 only once slice n is
-     * acknowledged by every receiver, so the link waits a round trip per slice. Measured
-     * (docs/multicast.md, twelfth session): full is level or ahead at N = 1, 4 and 16 and
-     * 20 % faster with 1 % loss at N = 8, with no receiver dropped or aborted.
+     * acknowledged by every receiver, so the link waits a round trip per slice. Why full is
+     * the default: docs/multicast.md, twelfth session.
      */
     duplex: z.enum(['full', 'half']).default('full'),
     /** Rate limit (bits/s, "900m", "1g"); null = the link speed the NIC reports, if any. */
