@@ -122,6 +122,12 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
         const seconds = (clock.now() - started) / 1000;
         metrics.tftpTransfers.inc({ outcome: result.outcome });
         metrics.tftpBytes.inc(result.bytes);
+        if (result.outcome === 'unconfirmed') {
+          // Everything but the final ACK: the client has the file (see TransferOutcome).
+          log.info({ client: client.address, path, bytes: result.bytes, reason: result.reason }, 'sent, final ACK missing');
+          if (backend) recordBootStage(backend, client.address, path, log, metrics);
+          return;
+        }
         if (result.outcome !== 'ok') {
           metrics.tftpErrors.inc({ kind: result.outcome });
           log.info({ client: client.address, path, bytes: result.bytes, reason: result.reason }, `transfer ${result.outcome}`);

@@ -4,7 +4,15 @@ import type { Clock } from './clock.js';
 import { RtoEstimator } from '../net/rto.js';
 import type { Source } from './source.js';
 
-export type TransferOutcome = 'ok' | 'timeout' | 'error' | 'aborted';
+/**
+ * `unconfirmed`: every block was acknowledged but the last, which was sent and resent with
+ * no answer. RFC 1350 §6: the final ACK can be lost, and the client does not wait to
+ * resend it; pxelinux starts the kernel the moment it has the initrd, and its last ACK
+ * sometimes never leaves (seen in the QEMU e2e: the node reported up two seconds before
+ * the transfer timed out). A client that lost the last DATA would have asked again. Only
+ * a client heard from on this TID qualifies: a silent one-block transfer is a timeout.
+ */
+export type TransferOutcome = 'ok' | 'unconfirmed' | 'timeout' | 'error' | 'aborted';
 
 export interface TransferResult {
   outcome: TransferOutcome;
@@ -62,6 +70,7 @@ export class Transfer {
   private sentUpTo = 0; // highest block sent
   private filled = 0; // highest block read into the ring
   private last = -1; // the final (short) block, once read
+  private heard = false; // the client ACKed something on this TID
   private reading = false;
   private retriesLeft: number;
   private deadline = 0;
@@ -125,6 +134,7 @@ export class Transfer {
   }
 
   private onAck(wire: number): void {
+    this.heard = true;
     const now = this.p.clock.now();
     if (this.phase === 'oack') {
       if (wire !== 0) return;
@@ -234,7 +244,10 @@ export class Transfer {
     const now = this.p.clock.now();
     if (this.deadline > now) return this.schedule(now, this.deadline - now);
     if (this.phase === 'data' && this.base > this.filled) return this.arm(); // waiting for the disk, nothing in flight
-    if (this.retriesLeft-- <= 0) return this.finish('timeout', `no ACK after ${this.p.retries} retransmissions`);
+    if (this.retriesLeft-- <= 0) {
+      if (this.phase === 'data' && this.base === this.last && this.heard) return this.finish('unconfirmed', `no ACK of the last block after ${this.p.retries} retransmissions`);
+      return this.finish('timeout', `no ACK after ${this.p.retries} retransmissions`);
+    }
     this.rto.backoff();
     this.sampleBlock = -1;
     if (this.phase === 'oack') {

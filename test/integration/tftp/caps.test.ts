@@ -1,18 +1,23 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Metrics } from '../../../src/metrics.js';
 import { tftpConfigSchema } from '../../../src/tftp/config.js';
 import { startTftpServer, type TftpServer } from '../../../src/tftp/server.js';
+import { fakeBackend } from './fake-backend.js';
 import { RawClient, captureLogger } from './helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rbtt-caps-'));
 const metrics = new Metrics();
+const log = captureLogger();
+const backend = fakeBackend({});
 let server: TftpServer;
 
 beforeAll(async () => {
   writeFileSync(join(root, 'f'), Buffer.alloc(5000, 1));
+  mkdirSync(join(root, 'images'));
+  writeFileSync(join(root, 'images', 'initrd.img'), Buffer.alloc(1300, 2)); // blocks of 512, 512, 276
   server = await startTftpServer({
     config: tftpConfigSchema.parse({
       address: '127.0.0.1',
@@ -25,7 +30,8 @@ beforeAll(async () => {
       retries: 2,
     }),
     mounts: [{ prefix: '', dir: root }],
-    logger: captureLogger().logger,
+    backend,
+    logger: log.logger,
     metrics,
   });
 });
@@ -79,5 +85,23 @@ describe('caps on concurrent transfers', () => {
     const timeouts = (await metrics.tftpTransfers.get()).values.find((v) => v.labels.outcome === 'timeout')?.value;
     expect(timeouts).toBeGreaterThanOrEqual(1);
     c.close();
+  });
+
+  it('a client that never sends its final ACK (pxelinux starting the kernel) still has the initrd stage recorded', async () => {
+    await waitFor(() => server.active === 0);
+    backend.stages.length = 0;
+    const c = await RawClient.open();
+    c.send({ ...rrq, filename: 'images/initrd.img' }, server.port);
+    for (let block = 1; block <= 3; block++) {
+      const got = await c.next();
+      expect(got?.packet).toMatchObject({ op: 'data', block });
+      if (block < 3) c.send({ op: 'ack', block }, got!.port); // the last one is never ACKed
+    }
+    await waitFor(() => backend.stages.length > 0); // after 3 × 400 ms without that ACK
+    c.close();
+    expect(backend.stages).toEqual([{ node: 'node1', stage: 'initrd', detail: 'images/initrd.img' }]);
+    expect(log.lines().find((l) => l.msg === 'sent, final ACK missing')).toMatchObject({ path: 'images/initrd.img', bytes: 1024 });
+    const unconfirmed = (await metrics.tftpTransfers.get()).values.find((v) => v.labels.outcome === 'unconfirmed')?.value;
+    expect(unconfirmed).toBe(1);
   });
 });

@@ -219,6 +219,40 @@ describe('Transfer (sender state machine, fake clock)', () => {
     expect(h.clock.pending).toBe(0);
   });
 
+  it('a client that ACKed every block but the last: unconfirmed, not a timeout (its final ACK was lost)', async () => {
+    const h = harness({ bytes: file(1300), retries: 2 }); // blocks 1, 2 of 512 and 3 of 276
+    h.t.start();
+    await settle();
+    h.t.handle(ack(1));
+    await settle();
+    h.t.handle(ack(2));
+    await settle();
+    h.clock.advance(60_000);
+    expect(h.blocks()).toEqual([1, 2, 3, 3, 3]);
+    expect(h.results).toEqual([{ outcome: 'unconfirmed', bytes: 1024, reason: 'no ACK of the last block after 2 retransmissions' }]);
+    expect(h.closed()).toBe(true);
+  });
+
+  it('a silent client of a one-block file is a timeout: nothing was heard from it', async () => {
+    const h = harness({ bytes: file(100), retries: 2 });
+    h.t.start();
+    await settle();
+    h.clock.advance(60_000);
+    expect(h.blocks()).toEqual([1, 1, 1]);
+    expect(h.results).toEqual([{ outcome: 'timeout', bytes: 0, reason: 'no ACK after 2 retransmissions' }]);
+  });
+
+  it('a one-block file after an acknowledged OACK: unconfirmed when its only DATA goes unanswered', async () => {
+    const h = harness({ bytes: file(100), retries: 1, oack: [['tsize', '100']] });
+    h.t.start();
+    await settle();
+    h.t.handle(ack(0));
+    await settle();
+    h.clock.advance(60_000);
+    expect(h.blocks()).toEqual([1, 1]);
+    expect(h.results[0]?.outcome).toBe('unconfirmed');
+  });
+
   it('the timeout adapts to the measured round trip, within bounds', async () => {
     const h = harness({ bytes: file(512 * 40) });
     h.t.start();
