@@ -65,7 +65,8 @@ export function createBootBackend(db: Database, renderer: Renderer, policy: Boot
     },
     nodeByIp,
     nodeByFixedIp: (ip) => nodes.byIp(ip),
-    recordStage: (node, stage, detail) => events.record(node.id, stage, isoNow(clock), detail ?? null),
+    recordStage: (node, stage, detail, at) =>
+      at === undefined ? events.record(node.id, stage, isoNow(clock), detail ?? null) : events.record(node.id, stage, isoNow(() => at), detail ?? null, true),
     recordDiscovered: (d) => discovered.upsert(d, isoNow(clock)),
 
     renderPxelinuxConfig(name, clientIp) {

@@ -125,7 +125,9 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
         if (result.outcome === 'unconfirmed') {
           // Everything but the final ACK: the client has the file (see TransferOutcome).
           log.info({ client: client.address, path, bytes: result.bytes, reason: result.reason }, 'sent, final ACK missing');
-          if (backend) recordBootStage(backend, client.address, path, log, metrics);
+          // Recorded as of when the last block went out: later stages (the OS's lease, its
+          // report) may already be in.
+          if (backend) recordBootStage(backend, client.address, path, log, metrics, Date.now() - (result.lastBlockAgoMs ?? 0));
           return;
         }
         if (result.outcome !== 'ok') {

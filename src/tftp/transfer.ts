@@ -20,6 +20,8 @@ export interface TransferResult {
   bytes: number;
   /** Why it ended, for the log (client's ERROR message, read failure …). */
   reason?: string;
+  /** `unconfirmed` only: how long ago the last block was first sent (when the client got the file). */
+  lastBlockAgoMs?: number;
 }
 
 export interface TransferParams {
@@ -71,6 +73,7 @@ export class Transfer {
   private filled = 0; // highest block read into the ring
   private last = -1; // the final (short) block, once read
   private heard = false; // the client ACKed something on this TID
+  private lastSentAt = 0; // when the final block first went out
   private reading = false;
   private retriesLeft: number;
   private deadline = 0;
@@ -170,6 +173,7 @@ export class Transfer {
         this.p.send(this.slots[slot]!.subarray(0, DATA_HEADER + this.lens[slot]!));
       }
       if (end > this.sentUpTo) {
+        if (end === this.last) this.lastSentAt = this.p.clock.now();
         if (this.sampleBlock < 0 && this.next > this.sentUpTo) {
           this.sampleBlock = end;
           this.sampleAt = this.p.clock.now();
@@ -245,7 +249,9 @@ export class Transfer {
     if (this.deadline > now) return this.schedule(now, this.deadline - now);
     if (this.phase === 'data' && this.base > this.filled) return this.arm(); // waiting for the disk, nothing in flight
     if (this.retriesLeft-- <= 0) {
-      if (this.phase === 'data' && this.base === this.last && this.heard) return this.finish('unconfirmed', `no ACK of the last block after ${this.p.retries} retransmissions`);
+      if (this.phase === 'data' && this.base === this.last && this.heard) {
+        return this.finish('unconfirmed', `no ACK of the last block after ${this.p.retries} retransmissions`, now - this.lastSentAt);
+      }
       return this.finish('timeout', `no ACK after ${this.p.retries} retransmissions`);
     }
     this.rto.backoff();
@@ -258,11 +264,11 @@ export class Transfer {
     this.pump();
   }
 
-  private finish(outcome: TransferOutcome, reason?: string): void {
+  private finish(outcome: TransferOutcome, reason?: string, lastBlockAgoMs?: number): void {
     this.phase = 'done';
     if (this.timer !== undefined) this.p.clock.cancelTimer(this.timer);
     this.timer = undefined;
-    this.result = { outcome, bytes: this.bytes, ...(reason === undefined ? {} : { reason }) };
+    this.result = { outcome, bytes: this.bytes, ...(reason === undefined ? {} : { reason }), ...(lastBlockAgoMs === undefined ? {} : { lastBlockAgoMs }) };
     if (!this.reading) this.complete();
   }
 

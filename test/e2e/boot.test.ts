@@ -7,9 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LabSession } from '../../lab/lib/session.js';
-import { listDiscovered, showNode } from '../../lab/lib/rackboot.js';
+import { listDiscovered } from '../../lab/lib/rackboot.js';
 import { labSuite, registerNode } from './lib/setup.js';
-import { BIOS_STAGES, bootToPoweroff, expectRegisteredBoot, expectStagesInOrder } from './lib/expect-boot.js';
+import { BIOS_STAGES, bootToPoweroff, expectRegisteredBoot, expectStagesInOrder, settledNode } from './lib/expect-boot.js';
 
 const HTTP_PORT = 8080;
 const GUEST_ARGS = 'console=ttyS0 panic=-1';
@@ -42,8 +42,8 @@ describe('rackboot boots two registered guests and one unregistered at once (fla
     expectRegisteredBoot(serial2, N2, g2);
     expect(serial1).toMatch(/rackboot-e2e: cmdline=.*rbprofile=diskless.*node_id=1\b/);
     expect(serial2).toMatch(/rackboot-e2e: cmdline=.*rbprofile=diskless.*node_id=7\b/);
-    expectStagesInOrder(showNode(session.files.configFile, N1.hostname), BIOS_STAGES);
-    expectStagesInOrder(showNode(session.files.configFile, N2.hostname), BIOS_STAGES);
+    expectStagesInOrder(await settledNode(session.files.configFile, N1.hostname, BIOS_STAGES), BIOS_STAGES);
+    expectStagesInOrder(await settledNode(session.files.configFile, N2.hostname, BIOS_STAGES), BIOS_STAGES);
 
     // The unregistered guest: the default profile, no node_id, a pool address, and recorded
     // as discovered with its architecture (option 93 = 0, BIOS). Its report-back is refused:
@@ -64,7 +64,7 @@ describe('rackboot boots two registered guests and one unregistered at once (fla
     const serial4 = await bootToPoweroff(g4);
     expectRegisteredBoot(serial4, N3, g4);
     expect(serial4).toMatch(/rackboot-e2e: cmdline=.*rbprofile=diskless.*node_id=3\b/);
-    expectStagesInOrder(showNode(session.files.configFile, N3.hostname), BIOS_STAGES);
+    expectStagesInOrder(await settledNode(session.files.configFile, N3.hostname, BIOS_STAGES), BIOS_STAGES);
     passed();
   });
 });
@@ -95,7 +95,7 @@ describe('rackboot boots a guest with the seed layout (X86PC/linux/linux.0 + pat
     const g = session.boot({ name: 'seed1', mac: N.mac });
     const serial = await bootToPoweroff(g);
     expectRegisteredBoot(serial, N, g);
-    const shown = showNode(session.files.configFile, N.hostname);
+    const shown = await settledNode(session.files.configFile, N.hostname, BIOS_STAGES);
     expectStagesInOrder(shown, BIOS_STAGES);
     // The loader and config stages were reached through the prefixed paths.
     const log = session.server!.output();
@@ -121,7 +121,7 @@ describe('rackboot boots a UEFI guest (OVMF + iPXE EFI ROM, option 93 = 7 → sy
     expectRegisteredBoot(serial, N, g);
     expect(serial).toMatch(/iPXE .* Open Source Network Boot Firmware/); // the EFI console is on ttyS0 too
     expect(serial).toContain('Filename: syslinux.efi');
-    const shown = showNode(session.files.configFile, N.hostname);
+    const shown = await settledNode(session.files.configFile, N.hostname, BIOS_STAGES);
     expectStagesInOrder(shown, BIOS_STAGES);
     expect(shown.events.find((e) => e.stage === 'discover')?.detail).toMatch(/^PXEClient:Arch:00007:/);
     expect(shown.events.find((e) => e.stage === 'loader')?.detail).toBe('syslinux.efi');
@@ -144,9 +144,10 @@ describe('rackboot chainloads iPXE to its HTTP script (loaders.ipxeScript: true)
     const serial = await bootToPoweroff(g);
     expectRegisteredBoot(serial, N, g);
     expect(serial).toMatch(/rackboot-e2e: cmdline=.*rbprofile=diskless.*node_id=9\b/);
-    const shown = showNode(session.files.configFile, N.hostname);
     // No loader stage: the ROM itself runs the script; nothing is fetched over TFTP.
-    expectStagesInOrder(shown, ['discover', 'offer', 'ack', 'config', 'kernel', 'initrd', 'os-lease', 'up']);
+    const ipxeStages = ['discover', 'offer', 'ack', 'config', 'kernel', 'initrd', 'os-lease', 'up'];
+    const shown = await settledNode(session.files.configFile, N.hostname, ipxeStages);
+    expectStagesInOrder(shown, ipxeStages);
     expect(shown.events.find((e) => e.stage === 'config')?.detail).toMatch(/boot\/52:54:00:e2:03:01\.ipxe\b/);
     expect(shown.events.some((e) => e.stage === 'loader')).toBe(false);
     passed();

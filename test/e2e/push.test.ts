@@ -11,10 +11,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PUSH_MARKER } from '../../lab/lib/initrd.js';
-import { showNode } from '../../lab/lib/rackboot.js';
 import { LabSession } from '../../lab/lib/session.js';
 import type { Service } from '../../lab/lib/service.js';
-import { BIOS_STAGES, bootToPoweroff, expectRegisteredBoot, expectStagesInOrder } from './lib/expect-boot.js';
+import { BIOS_STAGES, bootToPoweroff, expectRegisteredBoot, expectStagesInOrder, settledNode } from './lib/expect-boot.js';
 import { pushHistory, startPush } from './lib/push.js';
 import { setupOnce } from './lib/setup.js';
 
@@ -83,8 +82,9 @@ describe('rackboot pushes an image to a PXE-booted guest whose initrd runs the s
     expect(history.text).toMatch(new RegExp(`^${N.hostname}\\s+${N.ip.replace(/\./g, '\\.')}\\s+done\\s+\\d+\\s+${IMAGE_BYTES}\\b`, 'm'));
 
     // The node's boot events: the usual boot, then the push, then the report-back.
-    const node = showNode(session.files.configFile, N.hostname);
-    expectStagesInOrder(node, [...BIOS_STAGES.slice(0, -1), 'push-joined', 'push-done', 'up']);
+    const pushStages = [...BIOS_STAGES.slice(0, -1), 'push-joined', 'push-done', 'up'];
+    const node = await settledNode(session.files.configFile, N.hostname, pushStages);
+    expectStagesInOrder(node, pushStages);
     expect(node.events.find((e) => e.stage === 'push-joined')?.detail).toBe(`push ${started.id}`);
     expect(node.events.find((e) => e.stage === 'push-done')?.detail).toBe(`push ${started.id}`);
     expect(node.events.findLast((e) => e.stage === 'up')?.detail).toBe('push-ok');

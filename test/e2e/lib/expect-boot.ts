@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Guest } from '../../../lab/lib/qemu.js';
-import type { ShownNode } from '../../../lab/lib/rackboot.js';
+import { showNode, type ShownNode } from '../../../lab/lib/rackboot.js';
 
 /** The stages a registered node reaches through rackboot, in order (BIOS and UEFI alike). */
 export const BIOS_STAGES = ['discover', 'offer', 'ack', 'loader', 'config', 'kernel', 'initrd', 'os-lease', 'up'];
@@ -35,8 +35,28 @@ export function expectRegisteredBoot(serial: string, n: RegisteredGuest, g: Gues
 /** `stages` appear in `events` in this order (other events may sit between them). */
 export function expectStagesInOrder(shown: ShownNode, stages: string[]): void {
   const seen = shown.events.map((e) => e.stage);
-  let i = 0;
-  for (const s of seen) if (s === stages[i]) i++;
+  const i = reached(shown, stages);
   expect({ node: shown.hostname, reached: stages.slice(0, i) }, `events recorded: ${seen.join(' ')}`).toEqual({ node: shown.hostname, reached: stages });
   expect(shown.lastStage).toBe(stages.at(-1));
+}
+
+/** How many of `stages` the node's events hold in this order. */
+function reached(shown: ShownNode, stages: string[]): number {
+  let i = 0;
+  for (const e of shown.events) if (e.stage === stages[i]) i++;
+  return i;
+}
+
+/**
+ * `rackboot node show` once the node's events hold `stages` in order, or after `timeoutMs`.
+ * A TFTP file whose final ACK never came (pxelinux starts the kernel the moment its initrd
+ * is in) is recorded only when the transfer gives up on that ACK, seconds after the boot.
+ */
+export async function settledNode(configFile: string, hostname: string, stages: string[], timeoutMs = 30_000): Promise<ShownNode> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const shown = showNode(configFile, hostname);
+    if (reached(shown, stages) === stages.length || Date.now() > deadline) return shown;
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }

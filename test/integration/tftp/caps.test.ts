@@ -92,14 +92,20 @@ describe('caps on concurrent transfers', () => {
     backend.stages.length = 0;
     const c = await RawClient.open();
     c.send({ ...rrq, filename: 'images/initrd.img' }, server.port);
+    let lastSentAt = 0;
     for (let block = 1; block <= 3; block++) {
       const got = await c.next();
       expect(got?.packet).toMatchObject({ op: 'data', block });
       if (block < 3) c.send({ op: 'ack', block }, got!.port); // the last one is never ACKed
+      else lastSentAt = Date.now();
     }
-    await waitFor(() => backend.stages.length > 0); // after 3 × 400 ms without that ACK
+    await waitFor(() => backend.stages.length > 0); // after 3 timeouts without that ACK (50, 100, 200 ms on loopback)
+    const recordedAt = Date.now();
     c.close();
-    expect(backend.stages).toEqual([{ node: 'node1', stage: 'initrd', detail: 'images/initrd.img' }]);
+    expect(backend.stages).toMatchObject([{ node: 'node1', stage: 'initrd', detail: 'images/initrd.img' }]);
+    // Backdated to when the last block went out, not when the transfer gave up on its ACK.
+    expect(recordedAt - lastSentAt).toBeGreaterThanOrEqual(300);
+    expect(Math.abs(backend.stages[0]!.at! - lastSentAt)).toBeLessThan(100);
     expect(log.lines().find((l) => l.msg === 'sent, final ACK missing')).toMatchObject({ path: 'images/initrd.img', bytes: 1024 });
     const unconfirmed = (await metrics.tftpTransfers.get()).values.find((v) => v.labels.outcome === 'unconfirmed')?.value;
     expect(unconfirmed).toBe(1);

@@ -6,12 +6,12 @@ export const node1: Node = testNode('00:02:b3:3f:78:8c', 'node1', { ip: '127.0.0
 
 /** A plain-object BootBackend: one node at 127.0.0.1, configs by name, stages recorded in `stages`. */
 export function fakeBackend(configs: Record<string, string>): BootBackend & {
-  stages: Array<{ node: string; stage: BootStage; detail?: string }>;
+  stages: Array<{ node: string; stage: BootStage; detail?: string; at?: number }>;
   renders: Array<{ name: string; ip: string }>;
   failNodeByIp: boolean;
 } {
   const b = {
-    stages: [] as Array<{ node: string; stage: BootStage; detail?: string }>,
+    stages: [] as Array<{ node: string; stage: BootStage; detail?: string; at?: number }>,
     renders: [] as Array<{ name: string; ip: string }>,
     failNodeByIp: false,
     nodeByMac: () => undefined,
@@ -22,8 +22,8 @@ export function fakeBackend(configs: Record<string, string>): BootBackend & {
     nodeByFixedIp(ip: string) {
       return b.nodeByIp(ip);
     },
-    recordStage(node: Node, stage: BootStage, detail?: string) {
-      b.stages.push({ node: node.hostname, stage, ...(detail === undefined ? {} : { detail }) });
+    recordStage(node: Node, stage: BootStage, detail?: string, at?: number) {
+      b.stages.push({ node: node.hostname, stage, ...(detail === undefined ? {} : { detail }), ...(at === undefined ? {} : { at }) });
     },
     recordDiscovered: () => undefined,
     renderPxelinuxConfig(name: string, ip: string) {

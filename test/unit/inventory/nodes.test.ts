@@ -79,6 +79,22 @@ describe('nodes', () => {
     expect(t.inventory.nodes.get('a').lastStage).toBe('kernel');
   });
 
+  it('a backdated stage (a TFTP file whose final ACK never came) sits where it happened and does not move the last stage back', () => {
+    let now = Date.parse('2026-11-22T10:00:00Z');
+    const t = testInventory({ clock: () => now });
+    const n = t.inventory.nodes.add({ mac: '00:00:00:00:00:01', hostname: 'a' });
+    t.backend.recordStage(n, 'kernel', 'images/vmlinuz');
+    now += 3000;
+    t.backend.recordStage(n, 'os-lease', '10.0.0.5');
+    t.backend.recordStage(n, 'up');
+    now += 2000; // the initrd transfer times out waiting for its last ACK, sent 1 s after the kernel
+    t.backend.recordStage(n, 'initrd', 'images/initrd.img', Date.parse('2026-11-22T10:00:01Z'));
+    expect(t.inventory.eventsOf('a').map((e) => e.stage)).toEqual(['kernel', 'initrd', 'os-lease', 'up']);
+    expect(t.inventory.nodes.get('a').lastStage).toBe('up');
+    t.backend.recordStage(n, 'config', 'pxelinux.cfg/x', now + 1); // backdated but newest: it is the last stage
+    expect(t.inventory.nodes.get('a').lastStage).toBe('config');
+  });
+
   it('classifies served files into boot stages', () => {
     const t = testInventory();
     t.inventory.profiles.add({ name: 'p', labels: [{ name: 'l', kernel: 'images/vmlinuz', initrds: ['images/initrd.img'] }] });

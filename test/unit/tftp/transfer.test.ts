@@ -229,7 +229,8 @@ describe('Transfer (sender state machine, fake clock)', () => {
     await settle();
     h.clock.advance(60_000);
     expect(h.blocks()).toEqual([1, 2, 3, 3, 3]);
-    expect(h.results).toEqual([{ outcome: 'unconfirmed', bytes: 1024, reason: 'no ACK of the last block after 2 retransmissions' }]);
+    // 20 + 40 + 80 ms of timeouts (the round trip measured 0, the minimum 20 ms) after the last block first went out
+    expect(h.results).toEqual([{ outcome: 'unconfirmed', bytes: 1024, reason: 'no ACK of the last block after 2 retransmissions', lastBlockAgoMs: 140 }]);
     expect(h.closed()).toBe(true);
   });
 
