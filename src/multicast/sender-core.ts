@@ -4,6 +4,14 @@ import type { Slice } from './slice.js';
 import { SliceWindow } from './slice-window.js';
 import type { ReceiverProgress, SenderAction, SenderEvent, SenderOptions } from './sender-types.js';
 
+/**
+ * Before the start, a HELLO sent after the last join must go this long without a repeated
+ * CONNECT_REQ (a receiver on the same segment answers one in well under a millisecond).
+ */
+const CONFIRM_MS = 20;
+/** HELLOs the start sends to confirm the joins before it goes ahead regardless. */
+const CONFIRM_HELLOS = 5;
+
 export { PROBE_ROUND } from './slice-rounds.js';
 
 type Phase = 'waiting' | 'transfer' | 'finished';
@@ -24,6 +32,12 @@ export class SenderCore {
   private readonly window: SliceWindow;
   private nextHello: number;
   private lastJoinAt: number;
+  /**
+   * When the last HELLO went out, if none of the joined receivers has joined or asked again
+   * (CONNECT_REQ) since; null otherwise.
+   */
+  private helloSince: number | null = null;
+  private confirmHellos = 0;
   /** Receivers that answered a REQACK: they got their CONNECT_REPLY. */
   private readonly answering = new Set<string>();
   /**
@@ -115,7 +129,10 @@ export class SenderCore {
   /** The next time `poll` has timed work to do (HELLO, start policy, REQACK timeout, pacing). */
   nextWakeup(now: number): number {
     if (this.phase === 'finished') return Number.POSITIVE_INFINITY;
-    if (this.phase === 'waiting') return nextJoinWakeup(this.joinState(now), this.opts);
+    if (this.phase === 'waiting') {
+      const confirm = this.helloSince === null ? Number.POSITIVE_INFINITY : this.helloSince + CONFIRM_MS;
+      return Math.min(nextJoinWakeup(this.joinState(now), this.opts), confirm > now ? confirm : Number.POSITIVE_INFINITY);
+    }
     return this.window.nextWakeup(now);
   }
 
@@ -135,7 +152,11 @@ export class SenderCore {
         message: { op: 'connect-reply', client, blockSize: this.opts.blockSize, capabilities: DEFAULT_CAPABILITIES, group: this.opts.group },
       });
     const known = this.receivers.get(ip);
-    if (known && known.state !== 'dropped') return void reply(known.client); // a retried CONNECT_REQ
+    if (known && known.state !== 'dropped') {
+      // A retried CONNECT_REQ: the receiver did not get its reply (it asks again on a HELLO).
+      if (this.phase === 'waiting') this.helloSince = null;
+      return void reply(known.client);
+    }
     const reason = refusal(ip, caps, this.phase === 'waiting', !known, this.receivers.size, this.opts.admit);
     if (reason !== null) {
       reply(-1);
@@ -149,6 +170,7 @@ export class SenderCore {
     const r: ReceiverProgress = { ip, port, client, state: 'joined', confirmed: 0, joinedAt: now, lastHeard: now, reason: null };
     this.receivers.set(ip, r);
     this.lastJoinAt = now;
+    this.helloSince = null;
     reply(r.client);
     this.emit(out, { kind: 'joined', receiver: { ...r } });
   }
@@ -160,12 +182,30 @@ export class SenderCore {
   private pollWaiting(now: number, out: SenderAction[]): void {
     const o = this.opts;
     const decision = startDecision(this.joinState(now), o);
-    if (decision.kind === 'start') return this.start(out);
+    if (decision.kind === 'start' && this.joinsConfirmed(now, out)) return this.start(out);
     if (decision.kind === 'fail') return void this.finish(false, decision.reason, out);
-    if (now >= this.nextHello) {
-      out.push({ type: 'send', to: 'rendezvous', message: this.hello() });
-      this.nextHello = now + o.helloIntervalMs;
-    }
+    if (now >= this.nextHello) this.sendHello(now, out);
+  }
+
+  private sendHello(now: number, out: SenderAction[]): void {
+    out.push({ type: 'send', to: 'rendezvous', message: this.hello() });
+    this.helloSince = now;
+    this.nextHello = now + this.opts.helloIntervalMs;
+  }
+
+  /**
+   * A stock udp-receiver whose CONNECT_REPLY was lost asks again only on a HELLO, and exits
+   * on the first REQACK sent to its address (point-to-point: "Bad server reply"); a connected
+   * one ignores HELLOs. So the start waits until a HELLO sent after the last join and after
+   * the last repeated CONNECT_REQ has gone CONFIRM_MS without one; a receiver that asks again
+   * gets its reply and then another HELLO, up to CONFIRM_HELLOS in all.
+   */
+  private joinsConfirmed(now: number, out: SenderAction[]): boolean {
+    if (this.helloSince !== null) return now - this.helloSince >= CONFIRM_MS;
+    if (this.confirmHellos >= CONFIRM_HELLOS) return true;
+    this.confirmHellos++;
+    this.sendHello(now, out);
+    return false;
   }
 
   private hello(): SenderMessage {

@@ -37,25 +37,62 @@ describe('SenderCore (fake clock)', () => {
     expect(sim.core.started).toBe(false);
   });
 
-  it('starts at once when every target joined', () => {
+  it('starts once every target joined and a HELLO sent after the last join went 20 ms without a repeated CONNECT_REQ', () => {
     const rs = [new SimReceiver('10.0.0.2'), new SimReceiver('10.0.0.3')];
     const sim = new Sim(options({ expected: 2, maxWaitMs: null }), rs);
     rs.forEach((r) => sim.connect(r));
     sim.apply(sim.core.poll(0));
+    expect(sim.sent.filter((a) => a.type === 'send' && a.message.op === 'hello').length).toBe(1);
+    expect(sim.core.nextWakeup(0)).toBe(20);
+    sim.apply(sim.core.poll(19));
+    expect(sim.core.started).toBe(false);
+    sim.apply(sim.core.poll(20));
     expect(kinds(sim)).toContain('started');
   });
 
   it('starts settleMs after the last join, so the late joiner is in the group for slice 0', () => {
     const rs = [new SimReceiver('10.0.0.2'), new SimReceiver('10.0.0.3')];
-    const sim = new Sim(options({ expected: 2, maxWaitMs: null, settleMs: 1000 }), rs);
+    const sim = new Sim(options({ expected: 2, maxWaitMs: null, settleMs: 1000, helloIntervalMs: 500 }), rs);
     sim.connect(rs[0]!);
+    sim.apply(sim.core.poll(0));
     sim.now = 300;
     sim.connect(rs[1]!);
+    sim.apply(sim.core.poll(500)); // HELLOs after the last join: the start waits for settleMs only
+    sim.apply(sim.core.poll(1000));
     sim.apply(sim.core.poll(1299));
     expect(sim.core.started).toBe(false);
     expect(sim.core.nextWakeup(1299)).toBe(1300);
     sim.apply(sim.core.poll(1300));
     expect(sim.core.started).toBe(true);
+  });
+
+  it('confirms the joins before the start: a receiver whose CONNECT_REPLYs were lost asks again on a HELLO and has its number before any DATA', () => {
+    // A stock receiver still waiting for its reply exits on a REQACK sent to its address
+    // (point-to-point); one that is connected ignores HELLOs.
+    const r = new SimReceiver('10.0.0.2');
+    r.lostReplies = 2;
+    const sim = new Sim(options({ expected: 1, maxWaitMs: null, pointToPoint: true }), [r]);
+    sim.connect(r);
+    expect(r.client).toBe(-1);
+    sim.run();
+    expect(sim.core.result).toEqual({ ok: true, reason: null });
+    const firstData = sim.sent.findIndex((a) => a.type === 'blocks');
+    const hellos = sim.sent.flatMap((a, i) => (a.type === 'send' && a.message.op === 'hello' ? [i] : []));
+    expect(hellos.length).toBe(3); // two answered with a CONNECT_REQ (replies lost), the third not
+    expect(hellos.every((i) => i < firstData)).toBe(true);
+    expect(r.client).toBe(0);
+    expect(completeImage(sim, r)).toBe(100_000);
+  });
+
+  it('starts after at most five confirming HELLOs when the replies keep being lost', () => {
+    const r = new SimReceiver('10.0.0.2');
+    r.lostReplies = 100;
+    const sim = new Sim(options({ expected: 1, maxWaitMs: null, dropAfterMs: 500 }), [r]);
+    sim.connect(r);
+    sim.run(200);
+    expect(sim.core.started).toBe(true);
+    const beforeStart = sim.sent.slice(0, sim.sent.findIndex((a) => a.type === 'event' && a.event.kind === 'started'));
+    expect(beforeStart.filter((a) => a.type === 'send' && a.message.op === 'hello').length).toBe(5);
   });
 
   it('starts with min receivers only after max wait', () => {
@@ -153,7 +190,8 @@ describe('SenderCore (fake clock)', () => {
       const sim = new Sim(options({ imageSize: 5000, pointToPoint: true }), rs);
       rs.forEach((r) => sim.connect(r));
       sim.apply(sim.core.poll(0));
-      sim.apply(sim.core.poll(1));
+      sim.apply(sim.core.poll(20));
+      sim.apply(sim.core.poll(21));
       expect(sim.core.dataTo).toEqual(expected);
       const reqack = sim.sent.find((a) => a.type === 'send' && a.message.op === 'reqack');
       expect(reqack?.type === 'send' && reqack.to).toEqual(expected);
@@ -298,10 +336,11 @@ describe('SenderCore (fake clock)', () => {
     const sim = new Sim(options({ imageSize: 1_000_000, maxBitrate: 8_000_000 }), [a], 10_000);
     sim.connect(a);
     sim.apply(sim.core.poll(0));
-    sim.apply(sim.core.poll(1));
+    sim.apply(sim.core.poll(20)); // the start (a HELLO at 0 went unanswered)
+    sim.apply(sim.core.poll(21));
     expect(sim.sent.some((x) => x.type === 'blocks')).toBe(true);
     expect(sim.core.wantsToSend).toBe(false);
-    expect(sim.core.nextWakeup(50)).toBe(50); // tokens have long refilled: poll now
+    expect(sim.core.nextWakeup(70)).toBe(70); // tokens have long refilled: poll now
   });
 
   it('autoRate slows down 10% a heavy-loss slice (floor 25% of max) and recovers 2% a clean one', () => {

@@ -155,10 +155,13 @@ export class Sim {
         else r.client = m.client;
       }
       if (r && m.op === 'hello' && r.waitingForReply) this.connect(r);
-      return;
+      if (m.op !== 'reqack') return; // a point-to-point REQACK goes on, to that receiver only
     }
+    // A stock receiver still waiting for its CONNECT_REPLY asks again on any HELLO.
+    if (m.op === 'hello') for (const r of this.receivers) if (r.waitingForReply) this.connect(r);
     if (m.op !== 'reqack') return;
     for (const r of this.receivers) {
+      if (typeof to === 'object' && r.ip !== to.ip) continue;
       const answer = r.onReqack(m, this.opts.blockSize);
       if (!answer) continue;
       const latency = typeof this.latencyMs === 'number' ? this.latencyMs : this.latencyMs(r.ip);
