@@ -14,11 +14,11 @@ export interface BootBackend {
   /** The node whose fixed inventory address is `ip` (leases not consulted). */
   nodeByFixedIp(ip: string): Node | undefined;
   /**
-   * Append a boot event and move the node's last stage. `at` (ms since the epoch) backdates
-   * an event known late (a TFTP file whose final ACK never came): it then moves the last
-   * stage only if no later event did.
+   * Append a boot event and move the node's last stage. `agoMs` backdates an event known
+   * late (a TFTP file whose final ACK never came): it happened that long ago, and moves the
+   * last stage only if no later event did.
    */
-  recordStage(node: Node, stage: BootStage, detail?: string, at?: number): void;
+  recordStage(node: Node, stage: BootStage, detail?: string, agoMs?: number): void;
   /** Remember (or refresh) a PXE client that is not in the inventory. */
   recordDiscovered(d: Omit<DiscoveredMachine, 'firstSeen' | 'lastSeen' | 'seenCount'>): void;
   /**

@@ -65,8 +65,8 @@ export function createBootBackend(db: Database, renderer: Renderer, policy: Boot
     },
     nodeByIp,
     nodeByFixedIp: (ip) => nodes.byIp(ip),
-    recordStage: (node, stage, detail, at) =>
-      at === undefined ? events.record(node.id, stage, isoNow(clock), detail ?? null) : events.record(node.id, stage, isoNow(() => at), detail ?? null, true),
+    recordStage: (node, stage, detail, agoMs) =>
+      events.record(node.id, stage, isoNow(() => clock() - (agoMs ?? 0)), detail ?? null, agoMs !== undefined),
     recordDiscovered: (d) => discovered.upsert(d, isoNow(clock)),
 
     renderPxelinuxConfig(name, clientIp) {

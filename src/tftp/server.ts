@@ -127,7 +127,7 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
           log.info({ client: client.address, path, bytes: result.bytes, reason: result.reason }, 'sent, final ACK missing');
           // Recorded as of when the last block went out: later stages (the OS's lease, its
           // report) may already be in.
-          if (backend) recordBootStage(backend, client.address, path, log, metrics, Date.now() - (result.lastBlockAgoMs ?? 0));
+          if (backend) recordBootStage(backend, client.address, path, log, metrics, result.lastBlockAgoMs ?? 0);
           return;
         }
         if (result.outcome !== 'ok') {

@@ -22,8 +22,8 @@ export function fakeBackend(configs: Record<string, string>): BootBackend & {
     nodeByFixedIp(ip: string) {
       return b.nodeByIp(ip);
     },
-    recordStage(node: Node, stage: BootStage, detail?: string, at?: number) {
-      b.stages.push({ node: node.hostname, stage, ...(detail === undefined ? {} : { detail }), ...(at === undefined ? {} : { at }) });
+    recordStage(node: Node, stage: BootStage, detail?: string, agoMs?: number) {
+      b.stages.push({ node: node.hostname, stage, ...(detail === undefined ? {} : { detail }), ...(agoMs === undefined ? {} : { at: Date.now() - agoMs }) });
     },
     recordDiscovered: () => undefined,
     renderPxelinuxConfig(name: string, ip: string) {
