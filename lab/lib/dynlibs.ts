@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CpioEntry } from './cpio.js';
+import type { CpioEntry } from '../../src/node/cpio.js';
 
 export interface SharedLibrary {
   /** Where the dynamic loader looks for it (as `ldd` prints it), e.g. /lib/x86_64-linux-gnu/libc.so.6. */

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { encodeCpio, type CpioEntry } from './cpio.js';
+import { encodeCpio, type CpioEntry } from '../../src/node/cpio.js';
 import { dynamicProgramEntries } from './dynlibs.js';
 import { moduleLoadOrder, type GuestKernel } from './kernel.js';
 

@@ -13,6 +13,11 @@ export const BOOT_STAGES = [
   'push-joined', // joined a multicast image push
   'push-done', // received the whole image
   'push-dropped', // dropped from a push
+  'image', // rackboot's node initrd started fetching its image (detail: multicast or http)
+  'image-ok', // the image arrived and its sha256 matched
+  'image-bad', // the image failed its checksum on every attempt: the node stopped, never switched root
+  'overlay', // the node fetched and applied its overlay
+  'switch-root', // the initrd switched into the image
   'up', // node reported back over HTTP
 ] as const;
 export type BootStage = (typeof BOOT_STAGES)[number];

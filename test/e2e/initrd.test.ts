@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeWorkDir } from '../../lab/lib/bootfiles.js';
-import { encodeCpio } from '../../lab/lib/cpio.js';
+import { encodeCpio } from '../../src/node/cpio.js';
 import { buildInitrd, DEFAULT_MODULES } from '../../lab/lib/initrd.js';
 import { findGuestKernel, moduleLoadOrder } from '../../lab/lib/kernel.js';
 import { setupOnce } from './lib/setup.js';
