@@ -9,10 +9,15 @@ import { LabSession } from './lib/session.js';
 import { StageWatcher } from './lib/stages.js';
 import { destroyLabNet } from './lib/netns.js';
 import { MARKER } from './lib/initrd.js';
+import { execFileSync } from 'node:child_process';
+import { cacheDir, configureDiskless, DEBIAN, PROBE, writeProbeOverlay } from './lib/diskless.js';
+import { rackbootBin } from './lib/rackboot.js';
 
 const TAG = 'rblab';
 const DEMO = { mac: '52:54:00:1a:b0:01', hostname: 'demo1', ip: '10.79.9.11', nodeId: 1 };
 const BOOT_TIMEOUT_MS = 300_000;
+/** `npm run lab -- --diskless`: a real Debian image instead of the busybox demo initrd. */
+const DISKLESS = process.argv.includes('--diskless');
 
 const say = (text: string): void => void process.stdout.write(`${text}\n`);
 const elapsed = (t0: number): string => `+${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s`;
@@ -53,17 +58,13 @@ async function main(): Promise<void> {
   checkPrerequisites({ root: true, tools: ['qemu-system-x86_64', 'ip'], files: ['pxelinux', 'ldlinux', 'busybox', 'pxeVirtioRom'] });
   say(`cleaning leftovers of earlier runs (network namespaces ${TAG}-*)…`);
   destroyLabNet(TAG);
-  session = await LabSession.open({ tag: TAG, subnet: '10.79.9', guests: 1, httpPort: 8080, defaultProfile: 'discovery', ipxeScript: false });
+  session = await LabSession.open({ tag: TAG, subnet: '10.79.9', guests: 1, httpPort: 8080, defaultProfile: DISKLESS ? null : 'discovery', ipxeScript: false });
   const s = session;
   say(`network: ${s.net.serverNs} (rackboot on ${s.net.serverIf} ${s.net.serverIp}/24) ↔ bridge ${s.net.bridge} in ${s.net.guestNs} ↔ tap ${s.net.taps[0]}`);
   say(`guest kernel ${s.images.kernel.version}, busybox initrd built in ${s.workDir}; QEMU acceleration: ${s.images.accel}`);
 
-  const args = 'console=ttyS0 panic=-1';
-  const files = ['--kernel', 'images/vmlinuz', '--initrd', 'images/initrd.gz', '--prompt', '0', '--timeout', '1'];
-  s.cli('profile', 'add', 'diskless', ...files, '--args', args);
-  s.cli('profile', 'add', 'discovery', ...files, '--args', `${args} discovery=1`);
-  s.cli('node', 'add', '--mac', DEMO.mac, '--hostname', DEMO.hostname, '--ip', DEMO.ip, '--node-id', String(DEMO.nodeId), '--profile', 'diskless');
-  say(`registered: rackboot node add --mac ${DEMO.mac} --hostname ${DEMO.hostname} --ip ${DEMO.ip} --node-id ${DEMO.nodeId} --profile diskless`);
+  if (DISKLESS) registerDiskless(s);
+  else registerDemo(s);
 
   const server = await s.startServer();
   say(`rackboot serve is running in ${s.net.serverNs} (config ${s.files.configFile}, log ${server.logFile}); it says:`);
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
   }
 
   const t0 = Date.now();
-  const guest = s.boot({ name: DEMO.hostname, mac: DEMO.mac, timeoutMs: BOOT_TIMEOUT_MS });
+  const guest = s.boot({ name: DEMO.hostname, mac: DEMO.mac, timeoutMs: DISKLESS ? 2 * BOOT_TIMEOUT_MS : BOOT_TIMEOUT_MS, memoryMb: DISKLESS ? 1024 : undefined });
   say(`powered on ${DEMO.hostname} (${DEMO.mac}); serial console → ${guest.opts.serialLog}`);
   say('boot stages as rackboot records them, and what the machine prints:');
 
@@ -83,8 +84,8 @@ async function main(): Promise<void> {
   try {
     for (;;) {
       for (const e of watcher.poll()) say(`  ${elapsed(t0)}  stage ${e.stage.padEnd(9)} ${e.detail ?? ''}`);
-      const lines = guest.serial().split('\n').filter((l) => l.startsWith(MARKER));
-      for (const l of lines.slice(printedLines)) say(`  ${elapsed(t0)}  guest  ${l.slice(MARKER.length).trim()}`);
+      const lines = guest.serial().split('\n').filter((l) => GUEST_LINE.test(l));
+      for (const l of lines.slice(printedLines)) say(`  ${elapsed(t0)}  guest  ${l.replace(GUEST_LINE, '').trim()}`);
       printedLines = lines.length;
       if (exited) break;
       await new Promise((r) => setTimeout(r, 250));
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
   }
 
   const exit = await guest.exited;
-  const up = /report=ok/.test(guest.serial());
+  const up = DISKLESS ? new RegExp(`${PROBE} report=active`).test(guest.serial()) : /report=ok/.test(guest.serial());
   say('');
   say(s.cli('node', 'show', DEMO.hostname).trimEnd());
   say('');
@@ -106,6 +107,35 @@ async function main(): Promise<void> {
   }
   say(`${DEMO.hostname} booted through rackboot and reported up in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
   await shutdown('done', 0);
+}
+
+/** What the guest prints that the lab shows: the demo initrd's lines, or the node initrd's and the booted image's. */
+const GUEST_LINE = DISKLESS ? new RegExp(`^(rackboot:|${PROBE})`) : new RegExp(`^${MARKER}`);
+
+/** The busybox demo: a profile with the lab's kernel and initrd, and the demo node. */
+function registerDemo(s: LabSession): void {
+  const args = 'console=ttyS0 panic=-1';
+  const files = ['--kernel', 'images/vmlinuz', '--initrd', 'images/initrd.gz', '--prompt', '0', '--timeout', '1'];
+  s.cli('profile', 'add', 'diskless', ...files, '--args', args);
+  s.cli('profile', 'add', 'discovery', ...files, '--args', `${args} discovery=1`);
+  s.cli('node', 'add', '--mac', DEMO.mac, '--hostname', DEMO.hostname, '--ip', DEMO.ip, '--node-id', String(DEMO.nodeId), '--profile', 'diskless');
+  say(`registered: rackboot node add --mac ${DEMO.mac} --hostname ${DEMO.hostname} --ip ${DEMO.ip} --node-id ${DEMO.nodeId} --profile diskless`);
+}
+
+/** The diskless walkthrough of the README: build a Debian image, a cluster, a profile booting it, the node. */
+function registerDiskless(s: LabSession): void {
+  writeProbeOverlay(configureDiskless(s, { minReceivers: 2, maxWait: 5 }), { poweroff: true });
+  const run = (...args: string[]): void => {
+    say(`$ rackboot ${args.join(' ')}`);
+    execFileSync(process.execPath, [rackbootBin(), '--config', s.files.configFile, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+  };
+  say(`building a Debian ${DEBIAN.suite} image (${DEBIAN.packages.join(', ')}); downloads cached in ${cacheDir()}…`);
+  const t = Date.now();
+  run('image', 'build', 'deb12', '--debian', DEBIAN.suite, '--packages', DEBIAN.packages.join(','), '--cache', `${cacheDir()}/debs`);
+  say(`image built in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  run('cluster', 'add', 'demo', '--session', '1', '--nbmin', '1');
+  run('profile', 'add', 'debian', '--image', 'deb12', '--kernel-from-image', '--args', 'console=ttyS0 panic=-1', '--prompt', '0', '--timeout', '1', '--overlays', 'base,probe');
+  run('node', 'add', '--mac', DEMO.mac, '--hostname', DEMO.hostname, '--ip', DEMO.ip, '--node-id', String(DEMO.nodeId), '--profile', 'debian', '--cluster', 'demo');
 }
 
 main().catch(async (e: unknown) => {

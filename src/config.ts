@@ -20,6 +20,8 @@ export const configSchema = z
     database: z.string().optional(), // default <dataDir>/rackboot.db
     imagesDir: z.string().default('./images'),
     templatesDir: z.string().nullable().default(null), // admin overrides, searched first
+    /** Admin overlays (one folder per overlay), searched before the built-in ones: the same name here wins. */
+    overlaysDir: z.string().nullable().default(null),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** text: one readable line per event; json: pino JSON lines; auto: text on a terminal, else json. */
     logFormat: z.enum(['auto', 'text', 'json']).default('auto'),
@@ -65,6 +67,7 @@ export function parseConfig(raw: unknown, baseDir: string, configFile: string | 
     database: resolve(baseDir, c.database ?? resolve(dataDir, 'rackboot.db')),
     imagesDir: resolve(baseDir, c.imagesDir),
     templatesDir: c.templatesDir === null ? null : resolve(baseDir, c.templatesDir),
+    overlaysDir: c.overlaysDir === null ? null : resolve(baseDir, c.overlaysDir),
     configFile,
   };
 }

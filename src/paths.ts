@@ -15,3 +15,5 @@ export function packageRoot(): string {
 
 export const migrationsDir = (): string => join(packageRoot(), 'migrations');
 export const templatesDir = (): string => join(packageRoot(), 'templates');
+/** The node initrd's shell files (`init`, `lib/rackboot/*.sh`), packed as-is by src/node/initrd. */
+export const initrdDir = (): string => join(packageRoot(), 'initrd');

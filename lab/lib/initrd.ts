@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { encodeCpio, type CpioEntry } from '../../src/node/cpio.js';
-import { dynamicProgramEntries } from './dynlibs.js';
-import { moduleLoadOrder, type GuestKernel } from './kernel.js';
+import { dynamicProgramEntries } from '../../src/node/initrd/dynlibs.js';
+import { moduleLoadOrder, readModule } from '../../src/node/initrd/modules.js';
+import type { GuestKernel } from './kernel.js';
 
 /** virtio-net-pci needs the PCI transport as well as the NIC driver (both modules in Debian's cloud kernel). */
 export const DEFAULT_MODULES = ['virtio_pci', 'virtio_net'];
@@ -138,13 +138,6 @@ case "$1" in
 esac
 exit 0
 `;
-
-/** Read a module file, decompressing .ko.xz/.ko.zst/.ko.gz (newer Debian kernels compress them). */
-function readModule(path: string): Buffer {
-  if (path.endsWith('.ko')) return readFileSync(path);
-  const tool = path.endsWith('.xz') ? 'xz' : path.endsWith('.zst') ? 'zstd' : 'gzip';
-  return execFileSync(tool, ['-dc', path], { maxBuffer: 64 << 20 });
-}
 
 /** The initrd as a gzip-compressed newc cpio archive. */
 export function buildInitrd(opts: InitrdOptions): Buffer {

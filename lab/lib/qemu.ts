@@ -127,6 +127,11 @@ export class Guest {
     return this.proc.pid;
   }
 
+  /** QEMU has not exited yet. */
+  get running(): boolean {
+    return this.done === undefined;
+  }
+
   /** What QEMU itself printed on stderr (bad options, tap errors). */
   get qemuErrors(): string {
     return this.stderr;

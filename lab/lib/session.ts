@@ -96,10 +96,11 @@ export class LabSession {
     return this.server;
   }
 
-  /** Power on a guest on the next free tap. */
+  /** Power on a guest on the first tap no running guest holds. */
   boot(spec: GuestSpec): Guest {
-    const tap = this.net.taps[this.guests.length];
-    if (!tap) throw new Error(`no tap left for ${spec.name}: the session has ${this.net.taps.length}`);
+    const held = new Set(this.guests.filter((g) => g.running).map((g) => g.opts.tap));
+    const tap = this.net.taps.find((t) => !held.has(t));
+    if (!tap) throw new Error(`no tap left for ${spec.name}: the session's ${this.net.taps.length} are all in use`);
     const g = new Guest({
       name: spec.name,
       mac: spec.mac,

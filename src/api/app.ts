@@ -5,10 +5,13 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Inventory } from '../inventory/inventory.js';
+import { httpBase } from '../inventory/open.js';
+import type { AutoPush } from '../multicast/auto-push.js';
 import { defaultMounts, type Mount } from '../tftp/mounts.js';
 import { auditMutations } from './audit-log.js';
 import { authenticate } from './auth.js';
 import { bootRoutes } from './boot-routes.js';
+import { nodeRoutes } from './node-routes.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { metricsHandler } from './metrics-route.js';
 import type { PushManagerLike } from './pushes.js';
@@ -27,6 +30,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** Multicast pushes; the push routes answer 501 without one. */
   pushes?: PushManagerLike;
+  /** Gathers nodes booting one image into one push; without it nodes fetch images over HTTP. */
+  autoPush?: AutoPush;
   /** Where /boot/files/ looks; defaults to the mounts TFTP serves. */
   mounts?: readonly Mount[];
   clock?: () => number;
@@ -47,6 +52,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestLog(logger, clock), securityHeaders);
 
   app.use(bootRoutes({ backend: deps.backend, logger, mounts: deps.mounts ?? defaultMounts(config) }));
+  app.use(nodeRoutes({ backend: deps.backend, images: deps.inventory.images, autoPush: deps.autoPush, httpBase: httpBase(config), logger }));
 
   const auth = authenticate(db, clock);
   app.get('/metrics', config.http.metricsAuth ? [auth] : [], metricsHandler(db, deps.metrics));

@@ -64,12 +64,16 @@ export const profileFields = {
   defaultLabel: optText,
   labels: z.array(label, { error: 'must be a list of labels' }),
   pushImage: optText,
+  overlays: z.array(z.string()).optional(),
+  bootImage: optText,
+  kernelFromImage: z.boolean().optional(),
+  rootMode: z.enum(['overlay', 'ram']).optional(),
 };
 export const profileCreate = z.object(profileFields).strict();
 export const profilePatch = z.object(profileFields).partial().strict();
 
 export const imageCreate = z
-  .object({ name: text, file: text, kind: z.enum(['kernel', 'initrd', 'disk']).optional() })
+  .object({ name: text, file: text, kind: z.enum(['kernel', 'initrd', 'disk', 'rootfs']).optional() })
   .strict();
 
 export const importBody = z

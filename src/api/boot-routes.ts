@@ -1,9 +1,10 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { BootBackend } from '../boot/backend.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { AuthError, NotFoundError, ValidationError } from '../errors.js';
 import { parseMac } from '../inventory/mac.js';
-import type { Node } from '../inventory/types.js';
+import type { BootStage, Node } from '../inventory/types.js';
 import type { Logger } from '../log.js';
+import { overlayArchiveMac } from '../node/overlays/backend.js';
 import { openFromMounts } from '../tftp/open.js';
 import type { Mount } from '../tftp/mounts.js';
 import { normalizeRequestPath, pxelinuxConfigName } from '../tftp/paths.js';
@@ -16,8 +17,11 @@ export interface BootRouteDeps {
   mounts: readonly Mount[];
 }
 
-/** Stages a node may report about itself; DHCP/TFTP stages are only ever observed. */
-const REPORTABLE = new Set(['up']);
+/**
+ * Stages a node may report about itself (rackboot's node initrd reports its steps, the
+ * booted OS reports up); DHCP/TFTP/push stages are only ever observed by rackboot.
+ */
+const REPORTABLE = new Set<BootStage>(['image', 'image-ok', 'image-bad', 'overlay', 'switch-root', 'up']);
 
 function record(deps: BootRouteDeps, node: Node | undefined, path: string, ip: string): void {
   if (!node) return;
@@ -54,6 +58,15 @@ export function bootRoutes(deps: BootRouteDeps): Router {
     if (!('path' in normal)) throw refusalError(wantedPath(req), normal);
     const { path } = normal;
     const node = req.method === 'GET' ? deps.backend.nodeByIp(ip) : undefined;
+    const overlayMac = overlayArchiveMac(path);
+    if (overlayMac !== undefined && deps.backend.renderOverlay) {
+      // Rendered per node; only the node's own address gets it (docs/diskless.md).
+      const r = deps.backend.renderOverlay(overlayMac, ip);
+      if (!r.ok) throw r.refusal === 'forbidden' ? new AuthError('forbidden', r.message) : new NotFoundError(r.message);
+      deps.logger.debug({ ip, path, bytes: r.bytes.length, cached: r.cached }, 'served overlay');
+      res.type('application/octet-stream').send(r.bytes);
+      return;
+    }
     const cfgName = pxelinuxConfigName(path);
     if (cfgName !== undefined) {
       const body = deps.backend.renderPxelinuxConfig(cfgName, ip);
@@ -75,11 +88,11 @@ export function bootRoutes(deps: BootRouteDeps): Router {
     const ip = clientIp(req);
     const q = { ...(req.query as Record<string, unknown>), ...((req.body as Record<string, unknown> | undefined) ?? {}) };
     const stage = typeof q.stage === 'string' ? q.stage : 'up';
-    if (!REPORTABLE.has(stage)) throw new ValidationError(`"${stage}" cannot be reported by a node; only: ${[...REPORTABLE].join(', ')}`, 'stage');
+    if (!REPORTABLE.has(stage as BootStage)) throw new ValidationError(`"${stage}" cannot be reported by a node; only: ${[...REPORTABLE].join(', ')}`, 'stage');
     const node = deps.backend.nodeByIp(ip);
     if (!node) throw new NotFoundError(`no registered node has address ${ip} (fixed or leased); report-back is accepted only from the node's own address`);
     const detail = typeof q.detail === 'string' ? q.detail.replace(/[\0-\x1f\x7f]/g, ' ').slice(0, 200) : undefined;
-    deps.backend.recordStage(node, 'up', detail);
+    deps.backend.recordStage(node, stage as BootStage, detail);
     deps.logger.info({ ip, node: node.hostname, stage }, 'node reported back');
     res.type('text/plain').send(`ok ${node.hostname} ${stage}\n`);
   };

@@ -1,4 +1,6 @@
 import type { BootStage, DiscoveredMachine, Node } from '../inventory/types.js';
+import type { OverlayResult } from '../node/overlays/backend.js';
+import type { OverlayFile } from '../node/overlays/render.js';
 
 /**
  * The small interface protocol servers (DHCP, TFTP, HTTP, multicast) ask "who is this
@@ -30,6 +32,14 @@ export interface BootBackend {
   renderPxelinuxConfig(name: string, clientIp: string): Buffer | undefined;
   /** The iPXE script for the node with this MAC (or the default for an unknown machine). */
   renderIpxeScript(mac: string | undefined, clientIp: string): Buffer;
+  /**
+   * The overlay archive (newc cpio) of the node with this MAC (any accepted form), only for
+   * the client at that node's own address, fixed or leased. Optional: a backend without
+   * overlays (DHCP-only fakes, tests) answers "file not found" through the protocol servers.
+   */
+  renderOverlay?(mac: string, clientIp: string): OverlayResult;
+  /** Every file of that node's overlay as the node will see it (`rackboot render --what overlay`). */
+  overlayFiles?(mac: string): OverlayFile[] | undefined;
   /** Which stage serving `path` (as requested, slashes normalised) to `node` means. */
   stageForFile(node: Node, path: string): BootStage | undefined;
 }

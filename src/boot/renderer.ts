@@ -9,6 +9,8 @@ export interface RendererOptions {
   httpBase: string;
   /** For profiles with a push image: the multicast port base and the report-back URL. */
   push?: { portBase: number; reportUrl: string };
+  /** rackboot's HTTP address as nodes reach it (IP:PORT), for profiles that boot an image. */
+  server?: string;
 }
 
 /** The image a profile's initrd receives by multicast after boot. */
@@ -68,9 +70,26 @@ export class Renderer {
     return `rackboot.image=${push.name} rackboot.sha256=${push.sha256} rackboot.portbase=${portBase} rackboot.report=${reportUrl}`;
   }
 
+  /**
+   * Kernel arguments for rackboot's node initrd when the profile boots an image
+   * (docs/diskless.md): where rackboot is, the image, how to mount it, and the boot NIC in
+   * pxelinux's BOOTIF form. The image's sha256 is not here: the node asks for the current
+   * one, so a rebuild between the config and the fetch cannot strand it.
+   */
+  imageArgs(profile: Profile, node: Node | null): string {
+    if (!profile.bootImage || !this.opts.server) return '';
+    const args = [`rackboot.server=${this.opts.server}`, `rackboot.image=${profile.bootImage}`, `rackboot.root=${profile.rootMode}`];
+    if (node) args.push(`BOOTIF=01-${node.mac.replace(/:/g, '-')}`);
+    return args.join(' ');
+  }
+
+  private extraArgs(profile: Profile, node: Node | null, push: PushImage | undefined): string {
+    return [this.pushArgs(push), this.imageArgs(profile, node)].filter(Boolean).join(' ');
+  }
+
   /** pxelinux.cfg for a node (or an unknown machine when node is null) booting `profile`. */
   pxelinux(profile: Profile, node: Node | null, push?: PushImage): string {
-    const pushArgs = this.pushArgs(push);
+    const pushArgs = this.extraArgs(profile, node, push);
     return this.templates.render(profile.template, {
       display: profile.display,
       f1: profile.f1,
@@ -90,7 +109,7 @@ export class Renderer {
   /** iPXE script booting the profile's default label over HTTP. */
   ipxe(profile: Profile, node: Node | null, push?: PushImage): string {
     const entry = defaultLabel(profile);
-    const pushArgs = this.pushArgs(push);
+    const pushArgs = this.extraArgs(profile, node, push);
     const line = appendLine(entry, node, '', pushArgs);
     if (/&&|\|\||\$\{/.test(line)) throw new ValidationError(`kernel arguments of ${profile.name}/${entry.name} contain iPXE script syntax (&&, || or \${); refusing to render the iPXE script`, 'args');
     return this.templates.render('ipxe', {

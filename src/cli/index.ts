@@ -3,6 +3,7 @@ import type { CliContext } from './context.js';
 import { registerClusterCommands } from './cluster.js';
 import { registerImageCommands } from './image.js';
 import { registerImportExportCommands } from './import-export.js';
+import { registerInitrdCommands } from './initrd.js';
 import { registerLeaseCommands } from './lease.js';
 import { registerNodeCommands } from './node.js';
 import { registerProfileCommands } from './profile.js';
@@ -25,4 +26,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerTokenCommands(program, ctx);
   registerPushCommands(program, ctx);
   registerReceiveCommands(program, ctx);
+  registerInitrdCommands(program, ctx);
 }

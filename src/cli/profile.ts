@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { NotFoundError } from '../errors.js';
 import type { LabelInput, ProfileInput } from '../inventory/profiles.js';
 import type { Profile } from '../inventory/types.js';
@@ -22,7 +22,14 @@ interface ProfileFlags extends LabelFlags {
   default?: string;
   name?: string;
   pushImage?: string;
+  overlays?: string[];
+  image?: string;
+  kernelFromImage?: boolean;
+  root?: 'overlay' | 'ram';
 }
+
+/** `--overlays a,b,c` → ["a", "b", "c"]; "" → none. */
+const overlayList = (value: string): string[] => value.split(',').map((x) => x.trim()).filter(Boolean);
 
 const labelFlags = (cmd: Command): Command =>
   cmd
@@ -40,7 +47,27 @@ const profileFlags = (cmd: Command): Command =>
     .option('--display <file>', 'DISPLAY file')
     .option('--f1 <file>', 'F1 help file')
     .option('--default <label>', 'DEFAULT label (default: the first)')
-    .option('--push-image <image>', 'image the initrd receives by multicast after boot ("" = none); adds rackboot.image/sha256/portbase/report to the kernel line');
+    .option('--push-image <image>', 'image the initrd receives by multicast after boot ("" = none); adds rackboot.image/sha256/portbase/report to the kernel line')
+    .option('--overlays <a,b,c>', 'overlays rendered for each node, in order, a later one winning for the same path ("" = none; default base)', overlayList)
+    .option('--image <name>', 'image the node initrd boots ("" = none); adds rackboot.server/image/root to the kernel line')
+    .option('--kernel-from-image', "boot the image's own kernel and node initrd (images/NAME/vmlinuz, images/NAME/initrd.gz): no --kernel needed")
+    .option('--no-kernel-from-image', 'the labels name their kernel themselves')
+    .addOption(new Option('--root <mode>', 'how the node mounts the image: overlay (read-only squashfs under tmpfs) or ram (copied into tmpfs)').choices(['overlay', 'ram']));
+
+/** The profile-wide flags as a patch (undefined: leave as is). */
+const profilePatch = (o: ProfileFlags): Partial<ProfileInput> => ({
+  template: o.template,
+  prompt: o.prompt,
+  timeout: o.timeout,
+  display: o.display,
+  f1: o.f1,
+  defaultLabel: o.default,
+  pushImage: o.pushImage,
+  overlays: o.overlays,
+  bootImage: o.image,
+  kernelFromImage: o.kernelFromImage,
+  rootMode: o.root,
+});
 
 const labelInput = (name: string, o: LabelFlags, base?: LabelInput): LabelInput => ({
   name,
@@ -55,7 +82,8 @@ const toInput = (p: Profile): ProfileInput => ({ ...p, labels: p.labels.map((l) 
 
 export function printProfile(p: Profile): string {
   const head = `profile ${p.name}: template ${p.template}, PROMPT ${p.prompt}, TIMEOUT ${p.timeout}${p.display ? `, DISPLAY ${p.display}` : ''}${p.f1 ? `, F1 ${p.f1}` : ''}, DEFAULT ${p.defaultLabel ?? p.labels[0]?.name}${p.pushImage ? `, pushes image ${p.pushImage}` : ''}`;
-  return `${head}\n${table(['LABEL', 'MENU LABEL', 'KERNEL / LOCALBOOT', 'INITRDS', 'ARGS'], p.labels.map((l) => [l.name, l.menuLabel, l.kernel ?? `LOCALBOOT ${l.localboot}`, l.initrds.join(','), l.args]))}`;
+  const image = p.bootImage ? `boots image ${p.bootImage} (root ${p.rootMode}${p.kernelFromImage ? ", the image's kernel" : ''})` : 'boots no image';
+  return `${head}\n${image}; overlays: ${p.overlays.join(', ') || '(none)'}\n${table(['LABEL', 'MENU LABEL', 'KERNEL / LOCALBOOT', 'INITRDS', 'ARGS'], p.labels.map((l) => [l.name, l.menuLabel, l.kernel ?? `LOCALBOOT ${l.localboot}`, l.initrds.join(','), l.args]))}`;
 }
 
 export function registerProfileCommands(program: Command, ctx: CliContext): void {
@@ -63,17 +91,7 @@ export function registerProfileCommands(program: Command, ctx: CliContext): void
 
   profileFlags(profile.command('add <name>').description('create a profile with one label').option('--label <name>', 'label name (default: the profile name)')).action(
     (name: string, o: ProfileFlags) => {
-      const p = inventoryOf(ctx).profiles.add({
-        name,
-        template: o.template,
-        prompt: o.prompt,
-        timeout: o.timeout,
-        display: o.display,
-        f1: o.f1,
-        defaultLabel: o.default,
-        pushImage: o.pushImage,
-        labels: [labelInput(o.label ?? name, o)],
-      });
+      const p = inventoryOf(ctx).profiles.add({ name, ...profilePatch(o), labels: [labelInput(o.label ?? name, o)] });
       ctx.out(printProfile(p));
     },
   );
@@ -90,7 +108,7 @@ export function registerProfileCommands(program: Command, ctx: CliContext): void
     const idx = o.label ? cur.labels.findIndex((l) => l.name === o.label) : 0;
     if (idx < 0) throw new NotFoundError(`profile ${name} has no label "${o.label}" (add one with: rackboot profile label-add ${name} ${o.label} …)`);
     cur.labels[idx] = labelInput(cur.labels[idx]!.name, o, cur.labels[idx]);
-    const p = inv.profiles.update(name, { ...cur, name: o.name ?? cur.name, template: o.template ?? cur.template, prompt: o.prompt ?? cur.prompt, timeout: o.timeout ?? cur.timeout, display: o.display ?? cur.display, f1: o.f1 ?? cur.f1, defaultLabel: o.default ?? cur.defaultLabel, pushImage: o.pushImage ?? cur.pushImage });
+    const p = inv.profiles.update(name, { ...cur, ...profilePatch(o), name: o.name ?? cur.name });
     ctx.out(printProfile(p));
   });
 
@@ -110,7 +128,11 @@ export function registerProfileCommands(program: Command, ctx: CliContext): void
 
   withJson(profile.command('list').description('list profiles')).action((o: { json?: boolean }) => {
     const list = inventoryOf(ctx).profiles.list();
-    ctx.out(o.json ? json(list) : table(['NAME', 'TEMPLATE', 'DEFAULT', 'LABELS'], list.map((p) => [p.name, p.template, p.defaultLabel ?? p.labels[0]?.name, p.labels.map((l) => l.name).join(',')])));
+    ctx.out(
+      o.json
+        ? json(list)
+        : table(['NAME', 'TEMPLATE', 'DEFAULT', 'LABELS', 'IMAGE', 'OVERLAYS'], list.map((p) => [p.name, p.template, p.defaultLabel ?? p.labels[0]?.name, p.labels.map((l) => l.name).join(','), p.bootImage, p.overlays.join(',')])),
+    );
   });
 
   withJson(profile.command('show <name>').description('show a profile')).action((name: string, o: { json?: boolean }) => {

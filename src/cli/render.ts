@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../errors.js';
 import { pxelinuxMacName } from '../inventory/mac.js';
+import { describeOverlay } from '../node/overlays/archive.js';
 import type { CliContext } from './context.js';
 import { inventoryOf, servicesOf } from './shared.js';
 
@@ -8,10 +9,10 @@ import { inventoryOf, servicesOf } from './shared.js';
 export function registerRenderCommands(program: Command, ctx: CliContext): void {
   program
     .command('render')
-    .description('print what a node is served: pxelinux.cfg or iPXE script (--mac), or kerrighed_nodes (--cluster)')
+    .description('print what a node is served: pxelinux.cfg, iPXE script or overlay (--mac), or kerrighed_nodes (--cluster)')
     .option('--mac <mac>', 'the node')
     .option('--cluster <name>', 'the cluster (for --what kerrighed_nodes)')
-    .option('--what <kind>', 'pxelinux (default), ipxe or kerrighed_nodes', 'pxelinux')
+    .option('--what <kind>', 'pxelinux (default), ipxe, overlay (every file with its mode or link target, then its content) or kerrighed_nodes', 'pxelinux')
     .action((o: { mac?: string; cluster?: string; what: string }) => {
       const { inventory, backend } = servicesOf(ctx);
       if (o.what === 'kerrighed_nodes') {
@@ -24,6 +25,7 @@ export function registerRenderCommands(program: Command, ctx: CliContext): void 
       const ip = node.ip ?? '0.0.0.0';
       if (o.what === 'pxelinux') process.stdout.write(backend.renderPxelinuxConfig(pxelinuxMacName(node.mac), ip) ?? '');
       else if (o.what === 'ipxe') process.stdout.write(backend.renderIpxeScript(node.mac, ip));
-      else throw new ValidationError(`"${o.what}" must be pxelinux, ipxe or kerrighed_nodes`, '--what');
+      else if (o.what === 'overlay') ctx.out(describeOverlay(backend.overlayFiles?.(node.mac) ?? []));
+      else throw new ValidationError(`"${o.what}" must be pxelinux, ipxe, overlay or kerrighed_nodes`, '--what');
     });
 }

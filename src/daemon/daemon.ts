@@ -4,11 +4,14 @@ import { loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { Metrics } from '../metrics.js';
 import { openInventory } from '../inventory/open.js';
+import { registerOverlayMetrics } from '../node/overlays/metrics.js';
 import { resolveServerAddress } from '../netinfo.js';
 import { startTftpServer, defaultMounts } from '../tftp/server.js';
 import { startDhcpServer } from '../dhcp/server.js';
 import { createApp } from '../api/app.js';
 import { PushManager } from '../multicast/manager.js';
+import { AutoPush } from '../multicast/auto-push.js';
+import { nodesBootingImage } from '../store/booting.js';
 import type { Database } from '../store/db.js';
 import { explainBindError } from './bind-errors.js';
 
@@ -25,7 +28,8 @@ function listenHttp(server: Server, address: string, port: number): Promise<void
 
 /** Start every enabled service on one inventory; the returned handles close them. */
 export async function startServices(config: Config, db: Database, logger: Logger, metrics: Metrics): Promise<Running[]> {
-  const { inventory, backend, renderer } = openInventory(db, config);
+  const { inventory, backend, renderer, overlays } = openInventory(db, config);
+  registerOverlayMetrics(metrics.registry, overlays);
   const serverAddress = resolveServerAddress(config.serverAddress, config.dhcp.interface ?? config.interface);
   const running: Running[] = [];
   const iface = config.dhcp.interface ?? config.interface ?? 'any interface';
@@ -59,16 +63,27 @@ export async function startServices(config: Config, db: Database, logger: Logger
       logger.info(`TFTP on ${tftp.address}:${tftp.port} serving ${mounts.map((m) => `${m.prefix || '/'} → ${m.dir}`).join(', ')}; pxelinux.cfg/* rendered from the inventory`);
     }
     let pushes: PushManager | undefined;
+    let autoPush: AutoPush | undefined;
     if (config.multicast.enabled) {
       pushes = new PushManager({ db, config, log: logger, metrics });
       const manager = pushes;
-      running.push({ close: () => manager.close() });
+      const settings = config.multicast.autoPush;
+      // Nodes seen booting in the last six windows may still ask; older stages are stale.
+      const booting = (image: string): number[] => nodesBootingImage(db, image, new Date(Date.now() - settings.maxWait * 6000).toISOString());
+      const auto = new AutoPush(settings, manager, logger.child({ subsystem: 'auto-push' }), booting);
+      autoPush = auto;
+      running.push({
+        close: () => {
+          auto.close();
+          return manager.close();
+        },
+      });
       logger.info(`multicast pushes available through the API (udpcast protocol, port base ${config.multicast.portBase}, ${config.multicast.duplex} duplex)`);
     }
     if (config.http.enabled) {
       // http.bootFiles: false keeps iPXE scripts and report-back but serves no files over HTTP.
       const mounts = config.http.bootFiles ? defaultMounts(config) : [];
-      const app = createApp({ db, inventory, backend, renderer, config, logger, metrics, pushes, mounts });
+      const app = createApp({ db, inventory, backend, renderer, config, logger, metrics, pushes, autoPush, mounts });
       const server = createServer(app);
       await listenHttp(server, config.http.address, config.http.port);
       running.push({

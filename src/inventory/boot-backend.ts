@@ -7,6 +7,8 @@ import { DiscoveredRepo } from '../store/discovered.js';
 import { EventRepo } from '../store/events.js';
 import { ImageRepo } from '../store/images.js';
 import { ProfileRepo } from '../store/profiles.js';
+import { overlayMethods } from '../node/overlays/backend.js';
+import type { NodeOverlays } from '../node/overlays/service.js';
 import { canonicalMac } from './mac.js';
 import { NodeIndex } from './node-index.js';
 import type { Node, Profile } from './types.js';
@@ -23,7 +25,7 @@ const LOADER = /(^|\/)([^/]+\.(0|c32|e32|e64|efi|kpxe|pxe|lkrn))$/i;
  * BootBackend over the SQLite inventory. Nodes come from a NodeIndex (in memory, reloaded when
  * any process changes the inventory); leases, profiles and images are read on each call.
  */
-export function createBootBackend(db: Database, renderer: Renderer, policy: BootPolicy, clock: () => number = Date.now): BootBackend {
+export function createBootBackend(db: Database, renderer: Renderer, policy: BootPolicy, clock: () => number = Date.now, overlays?: NodeOverlays): BootBackend {
   const nodes = new NodeIndex(db);
   const profiles = new ProfileRepo(db);
   const events = new EventRepo(db);
@@ -59,6 +61,7 @@ export function createBootBackend(db: Database, renderer: Renderer, policy: Boot
   };
 
   return {
+    ...(overlays && overlayMethods(overlays, { nodeByMac: (mac) => nodes.byMac(mac), nodeByIp, profileFor })),
     nodeByMac: (mac) => {
       const m = canonicalMac(mac);
       return m === undefined ? undefined : nodes.byMac(m);

@@ -8,7 +8,8 @@ import { ImageRepo } from '../store/images.js';
 import type { Image, ImageKind } from './types.js';
 import * as v from './validate.js';
 
-const KINDS: ImageKind[] = ['kernel', 'initrd', 'disk'];
+// A rootfs registered by hand (not built) has no kernel record; its folder may still hold vmlinuz and initrd.gz.
+const KINDS: ImageKind[] = ['kernel', 'initrd', 'disk', 'rootfs'];
 
 /** Guess the kind from the file name the way admins name them (vmlinuz-*, *.rdz, initrd*). */
 export function guessKind(file: string): ImageKind {
@@ -29,7 +30,7 @@ export async function sha256File(path: string): Promise<string> {
 export class ImageService {
   private readonly repo: ImageRepo;
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly imagesDir: string,
     private readonly clock: () => number = Date.now,
   ) {
@@ -74,8 +75,7 @@ export class ImageService {
       }
     }
     const sha256 = await sha256File(abs);
-    const rel = relative(this.imagesDir, abs);
-    const path = rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
+    const path = this.storedPath(abs);
     try {
       this.repo.insert({ name, path, size: st.size, sha256, kind: k, addedAt: isoNow(this.clock) });
     } catch (e) {
@@ -84,6 +84,43 @@ export class ImageService {
       throw e;
     }
     return this.get(name);
+  }
+
+  /** A file's path as the catalogue keeps it: relative to the images folder when inside it. */
+  private storedPath(abs: string): string {
+    const rel = relative(this.imagesDir, abs);
+    return rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
+  }
+
+  /** Fail before a long build whose name is already taken by an image of another kind. */
+  assertBuildable(name: string): void {
+    v.name(name, 'name');
+    const i = this.repo.byName(name);
+    if (i && i.kind !== 'rootfs') throw new ConflictError(`image "${name}" is a ${i.kind} image, not a built root filesystem; pick another name or remove it first (rackboot image rm ${name})`);
+  }
+
+  /**
+   * Register a built root filesystem (src/images), or switch an existing one to the new
+   * build keeping its id. Returns the row it replaced: its file must stay on disk, a push
+   * or a booting node may be reading it.
+   */
+  registerRootfs(b: { name: string; file: string; size: number; sha256: string; kernel: { version: string; file: string } | null }): { image: Image; replaced: Image | null } {
+    const row = {
+      path: this.storedPath(b.file),
+      size: b.size,
+      sha256: b.sha256,
+      kind: 'rootfs' as const,
+      addedAt: isoNow(this.clock),
+      kernelVersion: b.kernel?.version ?? null,
+      kernelPath: b.kernel ? this.storedPath(b.kernel.file) : null,
+    };
+    return this.db.transaction(() => {
+      this.assertBuildable(b.name); // again: another kind may have taken the name during the build
+      const old = this.repo.byName(b.name) ?? null;
+      if (old) this.repo.update(old.id, row);
+      else this.repo.insert({ name: b.name, ...row });
+      return { image: this.get(b.name), replaced: old };
+    }).immediate();
   }
 
   remove(name: string): Image {

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { ImageRepo } from '../store/images.js';
 import { ProfileRepo } from '../store/profiles.js';
+import { builtinOverlayNames } from '../node/overlays/catalog.js';
 import type { Profile, ProfileLabel } from './types.js';
 import * as v from './validate.js';
 
@@ -24,6 +25,28 @@ export interface ProfileInput {
   defaultLabel?: string | null;
   labels: LabelInput[];
   pushImage?: string | null;
+  /** Overlay names, in order (later wins); default ["base"]. */
+  overlays?: string[];
+  bootImage?: string | null;
+  kernelFromImage?: boolean;
+  rootMode?: 'overlay' | 'ram';
+}
+
+/** Where a profile booting image NAME with --kernel-from-image finds its kernel and initrd (docs/diskless.md). */
+export const imageKernel = (image: string): { kernel: string; initrds: string[] } => ({ kernel: `images/${image}/vmlinuz`, initrds: [`images/${image}/initrd.gz`] });
+
+/**
+ * With kernel-from-image, a label given neither a kernel nor localboot boots the image's own
+ * kernel, and a label still on the previous image's kernel follows the image to its new name.
+ */
+function imageLabels(labels: LabelInput[], image: string, previous: string | null): LabelInput[] {
+  const old = previous ? imageKernel(previous) : undefined;
+  const now = imageKernel(image);
+  return labels.map((l) => {
+    if (!l.kernel && (l.localboot === undefined || l.localboot === null)) return { ...l, ...now };
+    if (!old || l.kernel !== old.kernel) return l;
+    return { ...l, kernel: now.kernel, initrds: (l.initrds ?? []).map((i) => (i === old.initrds[0] ? now.initrds[0]! : i)) };
+  });
 }
 
 function label(l: LabelInput, i: number): ProfileLabel {
@@ -45,6 +68,8 @@ function label(l: LabelInput, i: number): ProfileLabel {
 export class ProfileService {
   private readonly repo: ProfileRepo;
   private readonly images: ImageRepo;
+  /** The overlays a profile may name; open.ts points this at the configured folders. */
+  overlayNames: () => string[] = builtinOverlayNames;
   constructor(db: Database) {
     this.repo = new ProfileRepo(db);
     this.images = new ImageRepo(db);
@@ -68,7 +93,31 @@ export class ProfileService {
     return name;
   }
 
-  private validate(p: ProfileInput): Omit<Profile, 'id'> {
+  private bootImage(name: string | null): string | null {
+    if (name === null || name === '') return null;
+    if (!this.images.byName(v.name(name, 'boot_image'))) throw new NotFoundError(`no image "${name}" to boot (see rackboot image list)`);
+    return name;
+  }
+
+  /** Names not in `kept` must exist: a folder removed later fails the node's overlay, not every profile edit. */
+  private overlays(list: string[], kept: readonly string[]): string[] {
+    const known = this.overlayNames();
+    list.forEach((o, i) => {
+      v.name(o, `overlays[${i}]`);
+      if (!kept.includes(o) && !known.includes(o)) throw new NotFoundError(`no overlay "${o}"; known overlays: ${known.join(', ') || '(none)'}`);
+      if (list.indexOf(o) !== i) throw new ValidationError(`overlay "${o}" appears twice`, 'overlays');
+    });
+    return list;
+  }
+
+  private validate(p: ProfileInput, cur?: Profile): Omit<Profile, 'id'> {
+    const previousImage = cur?.kernelFromImage ? cur.bootImage : null;
+    const bootImage = this.bootImage(p.bootImage ?? null);
+    const kernelFromImage = p.kernelFromImage ?? false;
+    if (kernelFromImage && bootImage === null) throw new ValidationError('kernel-from-image needs the image to boot (--image NAME)', 'kernel_from_image');
+    if (kernelFromImage) p = { ...p, labels: imageLabels(p.labels, bootImage!, previousImage) };
+    const rootMode = p.rootMode ?? 'overlay';
+    if (rootMode !== 'overlay' && rootMode !== 'ram') throw new ValidationError(`"${String(rootMode)}" must be overlay or ram`, 'root_mode');
     if (p.labels.length === 0) throw new ValidationError('a profile needs at least one label (a kernel or localboot entry)', 'labels');
     const labels = p.labels.map(label);
     const names = new Set<string>();
@@ -88,6 +137,10 @@ export class ProfileService {
       defaultLabel,
       labels,
       pushImage: this.pushImage(p.pushImage ?? null),
+      overlays: this.overlays(p.overlays ?? ['base'], cur?.overlays ?? []),
+      bootImage,
+      kernelFromImage,
+      rootMode,
     };
   }
 
@@ -101,7 +154,7 @@ export class ProfileService {
   update(name: string, patch: Partial<ProfileInput>): Profile {
     const cur = this.get(name);
     const defined = Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined));
-    const rec = this.validate({ ...cur, ...defined } as ProfileInput);
+    const rec = this.validate({ ...cur, ...defined } as ProfileInput, cur);
     if (rec.name !== cur.name && this.repo.byName(rec.name)) throw new ConflictError(`profile "${rec.name}" already exists`);
     this.repo.update(cur.id, rec);
     return this.get(rec.name);

@@ -72,9 +72,18 @@ export interface Profile {
   labels: ProfileLabel[];
   /** Image the initrd receives by multicast after boot (udpcast), passed on the kernel command line. */
   pushImage: string | null;
+  /** Overlays rendered for each node (src/node/overlays), in order: a later one wins for the same path. */
+  overlays: string[];
+  /** Image the node initrd boots (docs/diskless.md), rendered as rackboot.image=… */
+  bootImage: string | null;
+  /** The labels boot the image's own kernel and node initrd (images/NAME/vmlinuz, images/NAME/initrd.gz). */
+  kernelFromImage: boolean;
+  /** overlay: squashfs read-only under a tmpfs upper layer; ram: the image copied into a tmpfs. */
+  rootMode: 'overlay' | 'ram';
 }
 
-export type ImageKind = 'kernel' | 'initrd' | 'disk';
+/** rootfs: a squashfs root filesystem built by `rackboot image build` (docs/diskless.md). */
+export type ImageKind = 'kernel' | 'initrd' | 'disk' | 'rootfs';
 
 export interface Image {
   id: number;
@@ -84,6 +93,8 @@ export interface Image {
   sha256: string;
   kind: ImageKind;
   addedAt: string;
+  kernelVersion: string | null; // rootfs only: the image's own kernel, when its tree had one
+  kernelPath: string | null; // that kernel's copy (<NAME>/vmlinuz), like path
 }
 
 export interface BootEvent {

@@ -91,6 +91,21 @@ export const multicastConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Pushes rackboot starts on its own for nodes booting an image (docs/diskless.md): the
+     * nodes of one image that ask for it within maxWait seconds of the first one get one
+     * push when there are at least minReceivers of them, else each fetches over HTTP.
+     */
+    autoPush: z
+      .object({
+        enabled: z.boolean().default(true),
+        minReceivers: z.number().int().min(1).default(2),
+        maxWait: z.number().min(0).max(600).default(10),
+        /** Seconds a started auto push waits for its nodes to join before sending to those that did. */
+        joinWait: z.number().min(0).default(15),
+      })
+      .strict()
+      .prefault({}),
     /** Seconds without any answer after which a receiver is dropped (the others go on). */
     dropAfter: z.number().min(0.1).default(10),
     /** Seconds to wait after the last join before the first slice (receivers join the group). */

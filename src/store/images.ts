@@ -10,9 +10,21 @@ interface ImageRow {
   sha256: string;
   kind: ImageKind;
   added_at: string;
+  kernel_version: string | null;
+  kernel_path: string | null;
 }
 
-const toImage = (r: ImageRow): Image => ({ id: r.id, name: r.name, path: r.path, size: r.size, sha256: r.sha256, kind: r.kind, addedAt: r.added_at });
+const toImage = (r: ImageRow): Image => ({
+  id: r.id,
+  name: r.name,
+  path: r.path,
+  size: r.size,
+  sha256: r.sha256,
+  kind: r.kind,
+  addedAt: r.added_at,
+  kernelVersion: r.kernel_version,
+  kernelPath: r.kernel_path,
+});
 
 export class ImageRepo {
   constructor(private readonly db: Database) {}
@@ -24,10 +36,19 @@ export class ImageRepo {
   list(): Image[] {
     return (stmt(this.db, 'SELECT * FROM images ORDER BY kind, name').all() as ImageRow[]).map(toImage);
   }
-  insert(i: Omit<Image, 'id'>): number {
-    const info = stmt(this.db, 'INSERT INTO images (name, path, size, sha256, kind, added_at) VALUES (@name, @path, @size, @sha256, @kind, @addedAt)')
-      .run(i);
+  insert(i: Omit<Image, 'id' | 'kernelVersion' | 'kernelPath'> & Partial<Pick<Image, 'kernelVersion' | 'kernelPath'>>): number {
+    const info = stmt(
+      this.db,
+      'INSERT INTO images (name, path, size, sha256, kind, added_at, kernel_version, kernel_path) VALUES (@name, @path, @size, @sha256, @kind, @addedAt, @kernelVersion, @kernelPath)',
+    ).run({ kernelVersion: null, kernelPath: null, ...i });
     return Number(info.lastInsertRowid);
+  }
+  /** Point an existing row at a new build, keeping its id. */
+  update(id: number, i: Omit<Image, 'id' | 'name'>): void {
+    stmt(
+      this.db,
+      'UPDATE images SET path = @path, size = @size, sha256 = @sha256, kind = @kind, added_at = @addedAt, kernel_version = @kernelVersion, kernel_path = @kernelPath WHERE id = @id',
+    ).run({ ...i, id });
   }
   /** Profiles that push this image after boot. */
   pushedBy(name: string): string[] {

@@ -13,6 +13,10 @@ interface ProfileRow {
   f1: string | null;
   default_label: string | null;
   push_image: string | null;
+  overlays: string; // JSON array of overlay names
+  boot_image: string | null;
+  kernel_from_image: number;
+  root_mode: 'overlay' | 'ram';
 }
 interface LabelRow {
   name: string;
@@ -42,7 +46,28 @@ export class ProfileRepo {
     const labels = (
       stmt(this.db, 'SELECT name, menu_label, localboot, kernel, initrds, args FROM profile_labels WHERE profile_id = ? ORDER BY position').all(r.id) as LabelRow[]
     ).map(toLabel);
-    return { id: r.id, name: r.name, template: r.template, prompt: r.prompt, timeout: r.timeout, display: r.display, f1: r.f1, defaultLabel: r.default_label, labels, pushImage: r.push_image };
+    return {
+      id: r.id,
+      name: r.name,
+      template: r.template,
+      prompt: r.prompt,
+      timeout: r.timeout,
+      display: r.display,
+      f1: r.f1,
+      defaultLabel: r.default_label,
+      labels,
+      pushImage: r.push_image,
+      overlays: JSON.parse(r.overlays) as string[],
+      bootImage: r.boot_image,
+      kernelFromImage: r.kernel_from_image === 1,
+      rootMode: r.root_mode,
+    };
+  }
+
+  /** Named parameters for the profiles row (booleans and lists as SQLite stores them). */
+  private static row(p: ProfileRecord): Record<string, unknown> {
+    const { labels: _labels, ...rest } = p;
+    return { ...rest, overlays: JSON.stringify(p.overlays), kernelFromImage: p.kernelFromImage ? 1 : 0 };
   }
 
   byName(name: string): Profile | undefined {
@@ -63,8 +88,10 @@ export class ProfileRepo {
 
   insert(p: ProfileRecord): number {
     return this.db.transaction(() => {
-      const info = stmt(this.db, 'INSERT INTO profiles (name, template, prompt, timeout, display, f1, default_label, push_image) VALUES (@name, @template, @prompt, @timeout, @display, @f1, @defaultLabel, @pushImage)')
-        .run(p);
+      const info = stmt(
+        this.db,
+        'INSERT INTO profiles (name, template, prompt, timeout, display, f1, default_label, push_image, overlays, boot_image, kernel_from_image, root_mode) VALUES (@name, @template, @prompt, @timeout, @display, @f1, @defaultLabel, @pushImage, @overlays, @bootImage, @kernelFromImage, @rootMode)',
+      ).run(ProfileRepo.row(p));
       const id = Number(info.lastInsertRowid);
       this.writeLabels(id, p.labels);
       return id;
@@ -72,8 +99,10 @@ export class ProfileRepo {
   }
   update(id: number, p: ProfileRecord): void {
     this.db.transaction(() => {
-      stmt(this.db, 'UPDATE profiles SET name=@name, template=@template, prompt=@prompt, timeout=@timeout, display=@display, f1=@f1, default_label=@defaultLabel, push_image=@pushImage WHERE id=@id')
-        .run({ ...p, id });
+      stmt(
+        this.db,
+        'UPDATE profiles SET name=@name, template=@template, prompt=@prompt, timeout=@timeout, display=@display, f1=@f1, default_label=@defaultLabel, push_image=@pushImage, overlays=@overlays, boot_image=@bootImage, kernel_from_image=@kernelFromImage, root_mode=@rootMode WHERE id=@id',
+      ).run({ ...ProfileRepo.row(p), id });
       this.writeLabels(id, p.labels);
     })();
     noteInventoryChange(this.db);

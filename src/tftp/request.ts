@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { BootBackend } from '../boot/backend.js';
+import { overlayArchiveMac } from '../node/overlays/backend.js';
 import { TftpErrorCode, type RequestPacket } from '../wire/tftp/packet.js';
 import type { Mount } from './mounts.js';
 import { openFileFromMounts } from './open.js';
@@ -36,6 +37,8 @@ export async function openRequest(
   if (!('path' in normal)) return normal;
   const { path } = normal;
   const netascii = mode === 'netascii';
+  const overlayMac = overlayArchiveMac(path);
+  if (overlayMac !== undefined && backend?.renderOverlay) return openOverlay(backend.renderOverlay.bind(backend), overlayMac, clientIp, path, netascii);
   const cfgName = backend ? pxelinuxConfigName(path) : undefined;
   if (backend && cfgName !== undefined) {
     let bytes: Buffer | undefined;
@@ -50,4 +53,17 @@ export async function openRequest(
   const found = await openFileFromMounts(path, mounts);
   if ('code' in found) return found;
   return { path, body: { kind: 'file', fd: found.handle.fd, size: found.size }, netascii, handle: found.handle };
+}
+
+/** `overlay/<mac>.cpio`: the node's overlay, rendered for it; any other address gets an access violation. */
+function openOverlay(render: NonNullable<BootBackend['renderOverlay']>, mac: string, clientIp: string, path: string, netascii: boolean): Opened | Refusal {
+  let r: ReturnType<typeof render>;
+  try {
+    r = render(mac, clientIp);
+  } catch (e) {
+    return refuse(TftpErrorCode.NOT_DEFINED, 'backend', 'Cannot render file', `overlay renderer failed: ${(e as Error).message}`);
+  }
+  if (!r.ok && r.refusal === 'forbidden') return refuse(TftpErrorCode.ACCESS_VIOLATION, 'access', 'Access violation', r.message);
+  if (!r.ok) return refuse(TftpErrorCode.FILE_NOT_FOUND, 'not_found', 'File not found', r.message);
+  return { path, body: { kind: 'bytes', bytes: r.bytes }, netascii };
 }
