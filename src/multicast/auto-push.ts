@@ -41,7 +41,8 @@ interface Batch {
  * first node's request opens a window of maxWait seconds; every node of the same image that
  * asks within it is answered when the window closes: all join one push when at least
  * minReceivers came, else all fetch over HTTP. The window closes early when every node the
- * inventory saw booting that image (DHCP, TFTP stages in the last maxWait×6 seconds) has asked. A node whose address a waiting push (started
+ * inventory saw booting that image (DHCP, TFTP stages in the last maxWait×6 seconds) has
+ * asked, so a node booting alone is answered at once. A node whose address a waiting push (started
  * by an admin) already targets joins that push at once; one that asks while a push of its
  * image is already sending goes to HTTP (udpcast has no late join), so a node that reboots
  * alone never waits for a rack.
@@ -78,9 +79,12 @@ export class AutoPush {
     return answer;
   }
 
-  /** A rack powered on together need not wait the whole window once all of it has asked. */
+  /**
+   * A rack powered on together need not wait the whole window once all of it has asked, and
+   * a node booting alone need not wait at all: it goes to HTTP at once.
+   */
   private everyoneAsked(image: string, b: Batch): boolean {
-    if (!this.booting || b.targets.size < this.settings.minReceivers) return false;
+    if (!this.booting) return false;
     const asked = new Set([...b.targets.values()].map((t) => t.nodeId));
     return this.booting(image).every((id) => asked.has(id));
   }
@@ -101,11 +105,11 @@ export class AutoPush {
     if (this.batches.get(image) === b) this.batches.delete(image);
     const n = b.targets.size;
     if (n < this.settings.minReceivers) {
-      return this.answer(b, { method: 'http', reason: `${n} node(s) asked for ${image} within ${this.settings.maxWait} s; a push needs ${this.settings.minReceivers}` });
+      return this.answer(b, { method: 'http', reason: `${n} node(s) asked for ${image} together; a push needs ${this.settings.minReceivers}` });
     }
     try {
       const p = await this.pushes.startFor(image, [...b.targets.values()]);
-      this.log.info({ push: p.id, image, receivers: n }, `auto push ${p.id}: ${image} to the ${n} nodes that asked for it within ${this.settings.maxWait} s`);
+      this.log.info({ push: p.id, image, receivers: n }, `auto push ${p.id}: ${image} to the ${n} nodes that asked for it together`);
       this.answer(b, { method: 'multicast', portBase: p.portBase, push: p.id });
     } catch (e) {
       this.log.warn({ image, err: (e as Error).message }, `auto push of ${image} could not start; ${n} node(s) fetch it over HTTP`);
