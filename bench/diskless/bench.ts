@@ -15,8 +15,8 @@ import { LabSession } from '../../lab/lib/session.js';
  * 2. Boot: power-on → `up` of N QEMU guests booting one Debian image through rackboot, the
  *    image pushed by one multicast push against every node fetching it over HTTP
  *    (Warewulf's way), alternating; the server's link shaped with tbf to --rate. Also the
- *    transfer leg of each node (stage `image` → `image-ok`, which includes the sha256
- *    check) against image size ÷ link rate.
+ *    transfer leg of each node (udp-receiver's or wget's run, as the node times it in its
+ *    `image-ok` report; the sha256 check after it is not counted) against image size ÷ link rate.
  *
  *   node dist/bench/diskless/bench.js [--n 1,2,4] [--rounds 5] [--build-rounds 3] [--rate-mbit 200]
  *
@@ -87,7 +87,9 @@ async function bootRound(s: LabSession, nodes: { mac: string; hostname: string }
   return nodes.map((n, i) => {
     const ev = showNode(s.files.configFile, n.hostname).events.filter((e) => e.at >= since);
     const at = (stage: string): number => Date.parse(ev.find((e) => e.stage === stage)?.at ?? 'x');
-    return { upMs: at('up') - guests[i]!.startedAt, transferMs: at('image-ok') - at('image') };
+    // The node times its own transfer (udp-receiver or wget), without the sha256 check after it.
+    const fetch = /fetch=([\d.]+)s/.exec(ev.find((e) => e.stage === 'image-ok')?.detail ?? '');
+    return { upMs: at('up') - guests[i]!.startedAt, transferMs: fetch ? Number(fetch[1]) * 1000 : NaN };
   });
 }
 

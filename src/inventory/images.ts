@@ -11,6 +11,17 @@ import * as v from './validate.js';
 // A rootfs registered by hand (not built) has no kernel record; its folder may still hold vmlinuz and initrd.gz.
 const KINDS: ImageKind[] = ['kernel', 'initrd', 'disk', 'rootfs'];
 
+/**
+ * Names of images nodes boot: they travel on the kernel command line (rackboot.image=) and
+ * in the plan's query string, where the node initrd accepts only these characters (a "+"
+ * would also read as a space in a query).
+ */
+export function bootableImageName(name: string, field: string): string {
+  v.name(name, field);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new ValidationError(`"${name}": an image nodes boot is named with letters, digits, ".", "_" and "-" only (it goes on the kernel command line)`, field);
+  return name;
+}
+
 /** Guess the kind from the file name the way admins name them (vmlinuz-*, *.rdz, initrd*). */
 export function guessKind(file: string): ImageKind {
   const base = file.replace(/.*\//, '').toLowerCase();
@@ -94,7 +105,7 @@ export class ImageService {
 
   /** Fail before a long build whose name is already taken by an image of another kind. */
   assertBuildable(name: string): void {
-    v.name(name, 'name');
+    bootableImageName(name, 'name');
     const i = this.repo.byName(name);
     if (i && i.kind !== 'rootfs') throw new ConflictError(`image "${name}" is a ${i.kind} image, not a built root filesystem; pick another name or remove it first (rackboot image rm ${name})`);
   }
@@ -127,6 +138,8 @@ export class ImageService {
     const i = this.get(name);
     const users = this.repo.pushedBy(name);
     if (users.length) throw new ConflictError(`image "${name}" is the push image of profile(s) ${users.join(', ')}; change them first (rackboot profile set P --push-image "")`);
+    const booting = this.repo.bootedBy(name);
+    if (booting.length) throw new ConflictError(`profile(s) ${booting.join(', ')} boot image "${name}"; change them first (rackboot profile set P --image OTHER)`);
     this.repo.remove(i.id);
     return i;
   }

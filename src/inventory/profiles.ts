@@ -1,3 +1,4 @@
+import { bootableImageName } from './images.js';
 import type { Database } from 'better-sqlite3';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { ImageRepo } from '../store/images.js';
@@ -38,12 +39,15 @@ export const imageKernel = (image: string): { kernel: string; initrds: string[] 
 /**
  * With kernel-from-image, a label given neither a kernel nor localboot boots the image's own
  * kernel, and a label still on the previous image's kernel follows the image to its new name.
+ * Turning kernel-from-image on (`previous` undefined) moves every kernel label to the image's
+ * kernel and initrd: the node initrd must match the image's modules.
  */
-function imageLabels(labels: LabelInput[], image: string, previous: string | null): LabelInput[] {
+function imageLabels(labels: LabelInput[], image: string, previous: string | null | undefined): LabelInput[] {
   const old = previous ? imageKernel(previous) : undefined;
   const now = imageKernel(image);
   return labels.map((l) => {
-    if (!l.kernel && (l.localboot === undefined || l.localboot === null)) return { ...l, ...now };
+    const local = l.localboot !== undefined && l.localboot !== null;
+    if (!local && (!l.kernel || previous === undefined)) return { ...l, ...now };
     if (!old || l.kernel !== old.kernel) return l;
     return { ...l, kernel: now.kernel, initrds: (l.initrds ?? []).map((i) => (i === old.initrds[0] ? now.initrds[0]! : i)) };
   });
@@ -93,9 +97,13 @@ export class ProfileService {
     return name;
   }
 
-  private bootImage(name: string | null): string | null {
+  private bootImage(name: string | null, kernelFromImage: boolean): string | null {
     if (name === null || name === '') return null;
-    if (!this.images.byName(v.name(name, 'boot_image'))) throw new NotFoundError(`no image "${name}" to boot (see rackboot image list)`);
+    const image = this.images.byName(bootableImageName(name, 'boot_image'));
+    if (!image) throw new NotFoundError(`no image "${name}" to boot (see rackboot image list)`);
+    if (kernelFromImage && !image.kernelPath) {
+      throw new ValidationError(`image "${name}" has no kernel of its own (${image.kind === 'rootfs' ? 'its tree had no /boot/vmlinuz-* with modules' : `it is a ${image.kind} image, not built by rackboot image build`}); give --kernel and --initrd instead of --kernel-from-image`, 'kernel_from_image');
+    }
     return name;
   }
 
@@ -111,10 +119,15 @@ export class ProfileService {
   }
 
   private validate(p: ProfileInput, cur?: Profile): Omit<Profile, 'id'> {
-    const previousImage = cur?.kernelFromImage ? cur.bootImage : null;
-    const bootImage = this.bootImage(p.bootImage ?? null);
+    const previousImage = cur?.kernelFromImage ? cur.bootImage : undefined;
     const kernelFromImage = p.kernelFromImage ?? false;
-    if (kernelFromImage && bootImage === null) throw new ValidationError('kernel-from-image needs the image to boot (--image NAME)', 'kernel_from_image');
+    const bootImage = this.bootImage(p.bootImage ?? null, kernelFromImage);
+    if (kernelFromImage && bootImage === null) {
+      throw new ValidationError(cur?.bootImage ? 'kernel-from-image needs the image to boot: to stop booting an image, give --no-kernel-from-image with --image ""' : 'kernel-from-image needs the image to boot (--image NAME)', 'kernel_from_image');
+    }
+    if (bootImage !== null && p.pushImage) {
+      throw new ValidationError(`a profile boots an image (--image) or has its initrd receive one after boot (--push-image), not both: rackboot's node initrd already receives ${bootImage} by multicast when nodes boot together`, 'push_image');
+    }
     if (kernelFromImage) p = { ...p, labels: imageLabels(p.labels, bootImage!, previousImage) };
     const rootMode = p.rootMode ?? 'overlay';
     if (rootMode !== 'overlay' && rootMode !== 'ram') throw new ValidationError(`"${String(rootMode)}" must be overlay or ram`, 'root_mode');

@@ -50,6 +50,10 @@ export class ImageRepo {
       'UPDATE images SET path = @path, size = @size, sha256 = @sha256, kind = @kind, added_at = @addedAt, kernel_version = @kernelVersion, kernel_path = @kernelPath WHERE id = @id',
     ).run({ ...i, id });
   }
+  /** Profiles that boot this image (rackboot's node initrd). */
+  bootedBy(name: string): string[] {
+    return (stmt(this.db, 'SELECT name FROM profiles WHERE boot_image = ? ORDER BY name').all(name) as { name: string }[]).map((r) => r.name);
+  }
   /** Profiles that push this image after boot. */
   pushedBy(name: string): string[] {
     return (stmt(this.db, 'SELECT name FROM profiles WHERE push_image = ? ORDER BY name').all(name) as { name: string }[]).map((r) => r.name);

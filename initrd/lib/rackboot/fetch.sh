@@ -39,6 +39,11 @@ rb_fetch_plan() {
 
 rb_sha256() { sha256sum "$1" 2>/dev/null | cut -d' ' -f1; }
 
+# Seconds since boot, and the seconds between two such readings: image-ok's detail carries
+# how long the transfer and the checksum took (the benchmark's transfer leg).
+rb_now() { cut -d' ' -f1 /proc/uptime; }
+rb_took() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
 # rb_fetch_image METHOD PORTBASE URL WANT: the image to /run/rackboot/root.img, verified.
 # A multicast that fails falls back to HTTP; HTTP is tried RB_RETRIES times. A file whose
 # sha256 is not WANT is deleted. Returns 1 with RB_BAD set when no good copy came.
@@ -48,11 +53,18 @@ rb_fetch_image() {
     rm -f "$RB_IMG"
     rb_report image multicast
     say "image fetch: multicast portbase=$rb_port on $RB_IF"
+    rb_t0=$(rb_now)
     udp-receiver --nokbd --no-progress --portbase "$rb_port" --interface "$RB_IF" --file "$RB_IMG" \
       --start-timeout 60 --receive-timeout 30 >/tmp/udp-receiver.log 2>&1
     rb_rc=$?
+    rb_t1=$(rb_now)
     rb_got=$(rb_sha256 "$RB_IMG")
-    if [ "$rb_rc" = 0 ] && [ "$rb_got" = "$rb_want" ]; then say "image-ok sha256=$rb_got (multicast)"; rb_report image-ok multicast; return 0; fi
+    rb_t2=$(rb_now)
+    if [ "$rb_rc" = 0 ] && [ "$rb_got" = "$rb_want" ]; then
+      say "image-ok sha256=$rb_got (multicast) fetch=$(rb_took "$rb_t0" "$rb_t1")s verify=$(rb_took "$rb_t1" "$rb_t2")s"
+      rb_report image-ok "multicast fetch=$(rb_took "$rb_t0" "$rb_t1")s verify=$(rb_took "$rb_t1" "$rb_t2")s"
+      return 0
+    fi
     rm -f "$RB_IMG"
     RB_BAD="multicast exit=$rb_rc sha256=${rb_got:-none}"
     say "image multicast failed (udp-receiver exit $rb_rc, sha256 ${rb_got:-none}): $(tail -c 160 /tmp/udp-receiver.log | tr '\n' ' ')"
@@ -64,9 +76,16 @@ rb_fetch_image() {
     rb_report image http
     say "image fetch: http $rb_url (attempt $rb_n of $RB_RETRIES)"
     # Bounded so a server that stops answering mid-transfer cannot hang the node forever.
+    rb_t0=$(rb_now)
     if timeout 3600 wget -q -O "$RB_IMG" "$rb_url" 2>/tmp/wget.err; then
+      rb_t1=$(rb_now)
       rb_got=$(rb_sha256 "$RB_IMG")
-      if [ "$rb_got" = "$rb_want" ]; then say "image-ok sha256=$rb_got (http)"; rb_report image-ok http; return 0; fi
+      rb_t2=$(rb_now)
+      if [ "$rb_got" = "$rb_want" ]; then
+        say "image-ok sha256=$rb_got (http) fetch=$(rb_took "$rb_t0" "$rb_t1")s verify=$(rb_took "$rb_t1" "$rb_t2")s"
+        rb_report image-ok "http fetch=$(rb_took "$rb_t0" "$rb_t1")s verify=$(rb_took "$rb_t1" "$rb_t2")s"
+        return 0
+      fi
       RB_BAD="sha256 mismatch: got $rb_got want $rb_want"
     else
       RB_BAD="http fetch failed: $(head -c 100 /tmp/wget.err | tr '\n' ' ')"

@@ -32,8 +32,9 @@ beforeAll(async () => {
   f = overlayFixture({ config: { overlaysDir: admin } });
   const file = join(f.dir, 'root.squashfs');
   writeFileSync(file, 'not really squashfs');
-  await f.inventory.images.add('deb12', file, 'disk');
-  await f.inventory.images.add('deb13', file, 'disk');
+  // Built root filesystems with a kernel of their own, as rackboot image build registers them.
+  for (const name of ['deb12', 'deb13']) f.inventory.images.registerRootfs({ name, file, size: 19, sha256: 'ab'.repeat(32), kernel: { version: '6.1.0-1-amd64', file: join(f.dir, 'vmlinuz') } });
+  await f.inventory.images.add('plain', file, 'disk');
 });
 afterAll(() => {
   f.cleanup();
@@ -62,10 +63,18 @@ describe('profile flags for booting an image', () => {
     expect(await show('deb')).toMatchObject({ kernelFromImage: false, overlays: [], labels: [{ kernel: 'images/deb13/vmlinuz' }] });
   });
 
+  it('set --kernel-from-image on a profile with a kernel of its own moves that label to the image kernel and node initrd', async () => {
+    await rackboot('profile', 'set', 'diskless', '--image', 'deb12', '--kernel-from-image');
+    expect(await show('diskless')).toMatchObject({ bootImage: 'deb12', kernelFromImage: true, labels: [{ kernel: 'images/deb12/vmlinuz', initrds: ['images/deb12/initrd.gz'] }] });
+    expect(() => f.inventory.images.remove('deb12')).toThrow(/profile\(s\) diskless boot image "deb12"; change them first/);
+  });
+
   it('refuses an unknown overlay (listing the known ones), an unknown image, kernel-from-image without an image, a bad root', async () => {
     await expect(rackboot('profile', 'set', 'deb', '--overlays', 'base,nope')).rejects.toThrow('no overlay "nope"; known overlays: base, site');
     await expect(rackboot('profile', 'add', 'x', '--image', 'nope', '--kernel-from-image')).rejects.toThrow(/no image "nope"/);
     await expect(rackboot('profile', 'add', 'y', '--kernel-from-image')).rejects.toThrow(/needs the image to boot/);
+    await expect(rackboot('profile', 'add', 'z', '--image', 'plain', '--kernel-from-image')).rejects.toThrow(/image "plain" has no kernel of its own .*give --kernel and --initrd/);
+    await expect(rackboot('profile', 'add', 'w', '--image', 'deb12', '--kernel-from-image', '--push-image', 'plain')).rejects.toThrow(/boots an image \(--image\) or .*\(--push-image\), not both/);
     await expect(rackboot('profile', 'add', 'z', '--kernel', 'k', '--root', 'disk')).rejects.toThrow(/Allowed choices are overlay, ram/);
     expect(f.inventory.profiles.find('x') ?? f.inventory.profiles.find('y') ?? f.inventory.profiles.find('z')).toBeUndefined();
   });
