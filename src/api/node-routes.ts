@@ -35,13 +35,15 @@ export function nodeRoutes(deps: NodeRouteDeps): Router {
   r.get('/node/image', async (req, res) => {
     const name = typeof req.query.name === 'string' ? req.query.name : '';
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new ValidationError('give the image as ?name=NAME (letters, digits, dot, dash, underscore)', 'name');
-    const image = deps.images.get(name);
-    if (image.path.startsWith('/')) throw new ValidationError(`image ${name} lives outside the images folder (${image.path}); nodes can only fetch images under it`, 'name');
+    const checked = deps.images.get(name);
+    if (checked.path.startsWith('/')) throw new ValidationError(`image ${name} lives outside the images folder (${checked.path}); nodes can only fetch images under it`, 'name');
     const ip = clientIp(req);
     const node = deps.backend.nodeByIp(ip);
     const route: ImageRoute = deps.autoPush
-      ? await deps.autoPush.route(image.name, { nodeId: node?.id ?? null, hostname: node?.hostname ?? null, ip })
+      ? await deps.autoPush.route(checked.name, { nodeId: node?.id ?? null, hostname: node?.hostname ?? null, ip })
       : { method: 'http', reason: 'multicast is off' };
+    // Read again once the request was held: a rebuild that landed meanwhile is what the push sends.
+    const image = deps.images.get(name);
     const url = `${deps.httpBase}/images/${image.path.split('/').map(encodeURIComponent).join('/')}`;
     deps.logger.info({ ip, node: node?.hostname, image: name, method: route.method }, `image plan for ${node?.hostname ?? ip}: ${name} by ${route.method}`);
     res.type('text/plain').send(planText(route, image, url));

@@ -3,6 +3,7 @@ import { buildImage, type BuildResult } from '../images/build.js';
 import { buildOptionsFromFlags, type BuildFlags } from '../images/flags.js';
 import type { OnTree, Reporter } from '../images/types.js';
 import { writeNodeInitrd } from '../node/initrd/index.js';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Image } from '../inventory/types.js';
 import type { CliContext } from './context.js';
@@ -30,18 +31,33 @@ function built(r: BuildResult): string {
 
 /**
  * rackboot's node initrd for the image's own kernel, made from the tree's modules while the
- * tree is at hand (docs/diskless.md). A kernel without squashfs, loop or overlay support
- * still gives an image, with a warning: its profiles then need an initrd of their own.
+ * tree is at hand (docs/diskless.md). It is written beside the image under a temporary name
+ * and put in place only when the build succeeded, with the new kernel: a failed or running
+ * build never leaves a node with one kernel and another's modules. A kernel without
+ * squashfs, loop or overlay support still gives an image, with a warning, and no initrd.
  */
-const nodeInitrd = (report: Reporter): OnTree => async (_tree, kernel, target) => {
-  if (!kernel) return void report({ type: 'phase', phase: 'hook', detail: 'no kernel in the tree: no node initrd (profiles booting this image need --kernel and --initrd)' });
-  try {
-    const w = writeNodeInitrd(join(target.dir, 'initrd.gz'), { modulesDir: kernel.modulesDir, kernelVersion: kernel.version });
-    report({ type: 'phase', phase: 'hook', detail: `node initrd ${w.file} (${w.bytes} bytes, kernel ${kernel.version}, ${w.modules.length} modules)` });
-  } catch (e) {
-    report({ type: 'phase', phase: 'hook', detail: `warning: no node initrd for kernel ${kernel.version}: ${(e as Error).message}` });
-  }
-};
+function nodeInitrd(report: Reporter): { hook: OnTree; commit(dir: string): void; discard(dir: string): void } {
+  const PENDING = '.initrd.gz.new';
+  let built = false;
+  return {
+    hook: async (_tree, kernel, target) => {
+      if (!kernel) return void report({ type: 'phase', phase: 'hook', detail: 'no kernel in the tree: no node initrd (profiles booting this image need --kernel and --initrd)' });
+      try {
+        const w = writeNodeInitrd(join(target.dir, PENDING), { modulesDir: kernel.modulesDir, kernelVersion: kernel.version });
+        built = true;
+        report({ type: 'phase', phase: 'hook', detail: `node initrd: ${w.bytes} bytes, kernel ${kernel.version}, ${w.modules.length} modules` });
+      } catch (e) {
+        report({ type: 'phase', phase: 'hook', detail: `warning: no node initrd for kernel ${kernel.version}: ${(e as Error).message}` });
+      }
+    },
+    commit(dir) {
+      if (built) renameSync(join(dir, PENDING), join(dir, 'initrd.gz'));
+      // The previous build's initrd holds another kernel's modules: better none than a wrong one.
+      else if (existsSync(join(dir, 'initrd.gz'))) rmSync(join(dir, 'initrd.gz'));
+    },
+    discard: (dir) => rmSync(join(dir, PENDING), { force: true }),
+  };
+}
 
 /** `image build`: Ctrl-C stops the running tool; the build then removes its temporary files. */
 async function build(ctx: CliContext, name: string, o: BuildFlags & { json?: boolean }): Promise<void> {
@@ -55,7 +71,16 @@ async function build(ctx: CliContext, name: string, o: BuildFlags & { json?: boo
   process.once('SIGTERM', onSignal);
   try {
     const deps = { images: inventoryOf(ctx).images, imagesDir: config.imagesDir, workDir, report, tty: process.stderr.isTTY === true };
-    const r = await buildImage({ ...options, onTree: nodeInitrd(report), signal: abort.signal }, deps);
+    const initrd = nodeInitrd(report);
+    const dir = join(config.imagesDir, name);
+    let r: BuildResult;
+    try {
+      r = await buildImage({ ...options, onTree: initrd.hook, signal: abort.signal }, deps);
+    } catch (e) {
+      initrd.discard(dir);
+      throw e;
+    }
+    initrd.commit(dir);
     ctx.out(o.json ? json(r.image) : built(r));
   } finally {
     process.off('SIGINT', onSignal);

@@ -69,7 +69,8 @@ export async function startServices(config: Config, db: Database, logger: Logger
       const manager = pushes;
       const settings = config.multicast.autoPush;
       // Nodes seen booting in the last six windows may still ask; older stages are stale.
-      const booting = (image: string): number[] => nodesBootingImage(db, image, new Date(Date.now() - settings.maxWait * 6000).toISOString());
+      const booting = (image: string): number[] =>
+        nodesBootingImage(db, image, new Date(Date.now() - settings.maxWait * 6000).toISOString(), config.boot.defaultProfile);
       const auto = new AutoPush(settings, manager, logger.child({ subsystem: 'auto-push' }), booting);
       autoPush = auto;
       running.push({

@@ -84,7 +84,8 @@ export class AutoPush {
    * a node booting alone need not wait at all: it goes to HTTP at once.
    */
   private everyoneAsked(image: string, b: Batch): boolean {
-    if (!this.booting) return false;
+    // Machines not in the inventory are invisible to `booting`: with one asking, the window runs its course.
+    if (!this.booting || [...b.targets.values()].some((t) => t.nodeId === null)) return false;
     const asked = new Set([...b.targets.values()].map((t) => t.nodeId));
     return this.booting(image).every((id) => asked.has(id));
   }

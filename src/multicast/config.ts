@@ -100,7 +100,8 @@ export const multicastConfigSchema = z
       .object({
         enabled: z.boolean().default(true),
         minReceivers: z.number().int().min(1).default(2),
-        maxWait: z.number().min(0).max(600).default(10),
+        // At most 60: the node initrd waits 90 s for its plan, then gives up on it.
+        maxWait: z.number().min(0).max(60).default(10),
         /** Seconds a started auto push waits for its nodes to join before sending to those that did. */
         joinWait: z.number().min(0).default(15),
       })

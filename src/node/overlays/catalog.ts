@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { packageRoot } from '../../paths.js';
 
@@ -49,6 +49,7 @@ export class OverlayCatalog {
    */
   walk(name: string): OverlaySource[] {
     const root = this.locate(name);
+    const builtin = resolve(root, '..') === resolve(builtinOverlaysDir());
     const out: OverlaySource[] = [];
     const visit = (rel: string): void => {
       for (const entry of readdirSync(join(root, rel)).sort()) {
@@ -59,13 +60,23 @@ export class OverlayCatalog {
         else if (st.isDirectory()) {
           out.push({ kind: 'dir', path });
           visit(path);
-        } else if (st.isFile()) out.push({ kind: 'file', path, file, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs, size: st.size });
+        } else if (st.isFile()) out.push({ kind: 'file', path, file, mode: fileMode(st.mode, builtin), mtimeMs: st.mtimeMs, size: st.size });
         // sockets, fifos and devices have no place in an overlay folder: skipped
       }
     };
     visit('');
     return out;
   }
+}
+
+/**
+ * The mode a file reaches the node with. An admin's overlay keeps its modes (a 0600 key stays
+ * 0600) without setuid, setgid or sticky bits; the built-in ones are 0644, or 0755 when
+ * executable, whatever umask the package was unpacked under.
+ */
+function fileMode(mode: number, builtin: boolean): number {
+  if (!builtin) return mode & 0o777;
+  return mode & 0o111 ? 0o755 : 0o644;
 }
 
 /** Names of the built-in overlays (what a profile may name when no admin folder is configured). */

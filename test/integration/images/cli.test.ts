@@ -37,6 +37,16 @@ describe('rackboot image build (built binary)', () => {
     makeBusyboxRoot(root);
   });
 
+  it('a kernel whose modules cannot make a node initrd: a warning, and no initrd beside the image (an older one is removed, never mixed with the new kernel)', () => {
+    const h = home();
+    mkdirSync(join(h.dir, 'images', 'bb'), { recursive: true });
+    writeFileSync(join(h.dir, 'images', 'bb', 'initrd.gz'), 'the previous kernel\'s initrd');
+    const r = h.cli(['image', 'build', 'bb', '--from', root]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/^hook: warning: no node initrd for kernel 1\.2\.3: /m);
+    expect(readdirSync(join(h.dir, 'images', 'bb')).filter((f) => f.includes('initrd'))).toEqual([]);
+  });
+
   it('--json prints the registered image; list and show print its kernel', () => {
     const h = home();
     const r = h.cli(['image', 'build', 'bb', '--from', root, '--exclude', '*.log', '--keep-man', '--json']);

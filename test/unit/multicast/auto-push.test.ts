@@ -133,4 +133,17 @@ describe('AutoPush: nodes that boot one image together share one push', () => {
     expect(t.pending()).toBe(0); // both windows closed early, their timers gone
     expect(s.started).toHaveLength(1);
   });
+
+  it('an unregistered machine keeps the window open: the inventory cannot see who else boots with it', async () => {
+    const t = manualTimers();
+    const s = starter();
+    const auto = new AutoPush(settings, s, silentLogger(), () => [], t);
+    const stranger = auto.route('deb12', { nodeId: null, hostname: null, ip: '10.0.0.99' });
+    const other = auto.route('deb12', node(1));
+    await flush();
+    expect(s.started).toEqual([]);
+    t.fire();
+    expect((await stranger).method).toBe('multicast');
+    expect((await other).method).toBe('multicast');
+  });
 });

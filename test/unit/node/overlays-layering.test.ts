@@ -125,3 +125,18 @@ describe('the cache: one render per node until something it is made of changes',
     expect(f.overlays.cache.hits).toBe(2);
   });
 });
+
+describe('file modes', () => {
+  it("an admin's file keeps its mode (a 0600 key stays 0600) but never setuid/setgid; built-in files are 0644 or 0755", () => {
+    write({ 'site/etc/ssh/key': { text: 'secret\n', mode: 0o600 }, 'site/usr/local/bin/tool': { text: '#!/bin/sh\n', mode: 0o4755 } });
+    useOverlays('base', 'site');
+    const mode = (path: string): number | undefined => {
+      const x = filesOf('node1')?.find((e) => e.path === path);
+      return x && 'mode' in x ? x.mode : undefined;
+    };
+    expect(mode('etc/ssh/key')).toBe(0o600);
+    expect(mode('usr/local/bin/tool')).toBe(0o755);
+    expect(mode('etc/hostname')).toBe(0o644);
+    expect(mode('usr/local/sbin/rackboot-report')).toBe(0o755);
+  });
+});
