@@ -134,7 +134,7 @@ function registerDiskless(s: LabSession): void {
   run('image', 'build', 'deb12', '--debian', DEBIAN.suite, '--packages', DEBIAN.packages.join(','), '--cache', `${cacheDir()}/debs`);
   say(`image built in ${((Date.now() - t) / 1000).toFixed(0)} s`);
   run('cluster', 'add', 'demo', '--session', '1', '--nbmin', '1');
-  run('profile', 'add', 'debian', '--image', 'deb12', '--kernel-from-image', '--args', 'console=ttyS0 panic=-1', '--prompt', '0', '--timeout', '1', '--overlays', 'base,probe');
+  run('profile', 'add', 'debian', '--image', 'deb12', '--kernel-from-image', '--args', 'console=ttyS0 panic=-1 net.ifnames=0', '--prompt', '0', '--timeout', '1', '--overlays', 'base,probe');
   run('node', 'add', '--mac', DEMO.mac, '--hostname', DEMO.hostname, '--ip', DEMO.ip, '--node-id', String(DEMO.nodeId), '--profile', 'debian', '--cluster', 'demo');
 }
 

@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     }
     const image = (JSON.parse(s.cli('image', 'list', '--json')) as { name: string; size: number }[]).find((i) => i.name === 'deb12')!;
     s.cli('cluster', 'add', 'bench', '--nbmin', '1');
-    s.cli('profile', 'add', 'deb12', '--image', 'deb12', '--kernel-from-image', '--args', 'console=ttyS0 panic=-1', '--prompt', '0', '--timeout', '1', '--overlays', 'base,probe');
+    s.cli('profile', 'add', 'deb12', '--image', 'deb12', '--kernel-from-image', '--args', 'console=ttyS0 panic=-1 net.ifnames=0', '--prompt', '0', '--timeout', '1', '--overlays', 'base,probe');
     const nodes = Array.from({ length: maxN }, (_, i) => ({ mac: `52:54:00:b0:0d:${(i + 1).toString(16).padStart(2, '0')}`, hostname: `bn${i + 1}`, ip: `10.79.12.${11 + i}` }));
     for (const n of nodes) s.cli('node', 'add', '--mac', n.mac, '--hostname', n.hostname, '--ip', n.ip, '--profile', 'deb12', '--cluster', 'bench');
     await s.startServer();

@@ -4,13 +4,14 @@ import { parse, stringify } from 'yaml';
 import type { LabSession } from './session.js';
 
 /**
- * A real Debian bookworm root for diskless guests: systemd as init, Debian's cloud kernel
- * (small, boots on QEMU's virtual hardware; its modules go into rackboot's node initrd) and
- * iproute2. The packages mmdebstrap downloads are kept in `cacheDir()` (outside the
+ * A real Debian bookworm root for diskless guests: systemd as init, udev (systemd-networkd
+ * leaves a link "pending" until udev has seen it, so without udev the network never comes
+ * online), Debian's cloud kernel (small, boots on QEMU's virtual hardware; its modules go
+ * into rackboot's node initrd) and iproute2. The packages mmdebstrap downloads are kept in `cacheDir()` (outside the
  * checkout, keyed by nothing: apt checks each .deb against the index), so a rebuild fetches
  * nothing that did not change.
  */
-export const DEBIAN = { suite: 'bookworm', packages: ['systemd-sysv', 'linux-image-cloud-amd64', 'iproute2'] };
+export const DEBIAN = { suite: 'bookworm', packages: ['systemd-sysv', 'udev', 'linux-image-cloud-amd64', 'iproute2'] };
 
 /** Where downloads survive between runs: RACKBOOT_CACHE, else /var/cache/rackboot-lab. */
 export const cacheDir = (): string => process.env.RACKBOOT_CACHE ?? '/var/cache/rackboot-lab';
@@ -72,6 +73,7 @@ export function writeProbeOverlay(overlaysDir: string, opts: { poweroff: boolean
       'echo "$p root=$(findmnt -n -o FSTYPE,OPTIONS /)"',
       'echo "$p multi-user.target=$(systemctl is-active multi-user.target)"',
       'echo "$p report=$(systemctl is-active rackboot-report.service)"',
+      'echo "$p network=$(networkctl list --no-legend --no-pager 2>&1 | tr -s " " | tr "\\n" ";")"',
       'echo "$p kerrighed_nodes begin"',
       'sed "s/^/$p | /" /etc/kerrighed_nodes',
       'echo "$p kerrighed_nodes end"',

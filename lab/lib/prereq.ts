@@ -1,4 +1,5 @@
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { isStaticElf } from '../../src/node/initrd/programs.js';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** A missing tool or file, with the Debian packages that provide it. */
@@ -90,20 +91,6 @@ export function checkPrerequisites(needs: Needs): void {
 export function findBusybox(): string | undefined {
   for (const p of ['/bin/busybox', '/usr/bin/busybox']) if (existsSync(p) && isStaticElf(p)) return p;
   return undefined;
-}
-
-function isStaticElf(path: string): boolean {
-  const elf = readFileSync(path);
-  if (elf.length < 64 || elf.readUInt32BE(0) !== 0x7f454c46 || elf[4] !== 2) return false; // ELF64 only
-  const phoff = Number(elf.readBigUInt64LE(0x20));
-  const phentsize = elf.readUInt16LE(0x36);
-  const phnum = elf.readUInt16LE(0x38);
-  for (let i = 0; i < phnum; i++) {
-    const off = phoff + i * phentsize;
-    if (off + 4 > elf.length) return false;
-    if (elf.readUInt32LE(off) === 3) return false; // PT_INTERP: needs a dynamic loader
-  }
-  return true;
 }
 
 /** Whether /dev/kvm can be opened read-write (a device node that exists may still refuse). */

@@ -18,7 +18,7 @@ import { expectStagesInOrder, settledNode } from './lib/expect-boot.js';
 import { labSuite, registerNode, type TestNode } from './lib/setup.js';
 
 const HTTP_PORT = 8080;
-const ARGS = 'console=ttyS0 panic=-1';
+const ARGS = 'console=ttyS0 panic=-1 net.ifnames=0';
 const N1: TestNode = { mac: '52:54:00:e2:22:01', ip: '10.79.8.11', hostname: 'krg1', nodeId: 1 };
 const N2: TestNode = { mac: '52:54:00:e2:22:02', ip: '10.79.8.12', hostname: 'krg2', nodeId: 2 };
 const N3: TestNode = { mac: '52:54:00:e2:22:03', ip: '10.79.8.13', hostname: 'krg3', nodeId: 3 };
