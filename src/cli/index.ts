@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { registerCheckCommand } from './check.js';
 import { registerClusterCommands } from './cluster.js';
+import { registerConfigCommands } from './config.js';
 import { registerImageCommands } from './image.js';
 import { registerImportExportCommands } from './import-export.js';
 import { registerInitrdCommands } from './initrd.js';
@@ -27,4 +29,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerPushCommands(program, ctx);
   registerReceiveCommands(program, ctx);
   registerInitrdCommands(program, ctx);
+  registerCheckCommand(program, ctx);
+  registerConfigCommands(program, ctx);
 }

@@ -14,6 +14,7 @@ import { AutoPush } from '../multicast/auto-push.js';
 import { nodesBootingImage } from '../store/booting.js';
 import type { Database } from '../store/db.js';
 import { explainBindError } from './bind-errors.js';
+import { startupChecks } from '../check/run.js';
 
 interface Running {
   close(): Promise<void>;
@@ -110,6 +111,8 @@ export async function runDaemon(ctx: CliContext, opts: { logLevel?: string }): P
   const db = ctx.db();
   const metrics = new Metrics();
   logger.info(`rackboot: inventory ${config.database}${config.configFile ? `, config ${config.configFile}` : ' (embedded default config)'}`);
+  // `rackboot check`'s offline checks: warnings only, serve starts anyway (docs/check.md).
+  for (const r of await startupChecks(config, db)) logger.warn({ check: r.check, status: r.status }, `check ${r.check}: ${r.message}`);
   let running = await startServices(config, db, logger, metrics);
   logger.info('rackboot is ready');
 

@@ -60,9 +60,10 @@ describe('diskless Debian: image build, node initrd, multicast for a rack, HTTP 
     console.log(`image build --debian: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     registerCorruptCopy(s);
     s.cli('cluster', 'add', 'krg', '--session', '1', '--nbmin', '3');
-    const profile = ['--kernel-from-image', '--args', ARGS, '--prompt', '0', '--timeout', '1', '--overlays', 'base,probe'];
-    s.cli('profile', 'add', 'deb12', '--image', 'deb12', ...profile);
-    s.cli('profile', 'add', 'bad', '--image', 'bad', ...profile);
+    const common = ['--args', ARGS, '--prompt', '0', '--timeout', '1', '--overlays', 'base,probe'];
+    s.cli('profile', 'add', 'deb12', '--image', 'deb12', '--kernel-from-image', ...common);
+    // `image add` registers a file, not a build: no kernel of its own, so the copied ones are named.
+    s.cli('profile', 'add', 'bad', '--image', 'bad', '--kernel', 'images/bad/vmlinuz', '--initrd', 'images/bad/initrd.gz', ...common);
     for (const n of [N1, N2, N3]) registerNode(s, n, 'deb12');
     registerNode(s, BAD, 'bad');
     for (const n of [N1, N2, N3]) s.cli('node', 'set', n.hostname, '--cluster', 'krg');
