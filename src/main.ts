@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import './jit-tuning.js'; // first: V8 flags must be set before other modules' code runs
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import type { Database } from 'better-sqlite3';
@@ -8,12 +9,14 @@ import { loadConfig, type Config } from './config.js';
 import { openDatabase } from './store/db.js';
 import { RackbootError } from './errors.js';
 import { registerCommands } from './cli/index.js';
+import { packageRoot } from './paths.js';
 import type { CliContext } from './cli/context.js';
 
 /** The only reader of argv and environment: builds the CLI and runs one verb. */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('rackboot')
     .description('Network boot and provisioning for diskless clusters')
+    .version((JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version, '-V, --version')
     .option('-c, --config <file>', 'config file (YAML); default: embedded defaults, data in ./var', process.env.RACKBOOT_CONFIG)
     .option('--db <file>', 'inventory database (overrides the config file)', process.env.RACKBOOT_DB)
     .showHelpAfterError()
