@@ -41,7 +41,7 @@ export const multicastConfigSchema = z
      * every receiver answered a REQACK of the first, so none sees a slice after a whole lost
      * one, which makes a stock udp-receiver exit); half: send slice n+1 only once slice n is
      * acknowledged by every receiver, so the link waits a round trip per slice. Why full is
-     * the default: docs/multicast.md, twelfth session.
+     * the default: docs/multicast.md, "Full and half duplex".
      */
     duplex: z.enum(['full', 'half']).default('full'),
     /** Rate limit (bits/s, "900m", "1g"); null = the link speed the NIC reports, if any. */
