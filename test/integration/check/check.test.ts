@@ -8,6 +8,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationsDir, packageRoot } from '../../../src/paths.js';
 import { loadMigrations, migrate } from '../../../src/store/migrate.js';
+import { freeTcpPort } from '../../helpers/ports.js';
 
 /** `rackboot check --offline` and `config show` through the built binary, on loopback only. */
 const BIN = join(packageRoot(), 'dist/src/main.js');
@@ -33,13 +34,6 @@ const find = (results: Result[], name: string): Result => {
   return r;
 };
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const p = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return p;
-}
 
 let dir: string;
 let seq = 0;
@@ -49,8 +43,8 @@ async function setup(extra = ''): Promise<{ d: string; cfg: string; tftpPort: nu
   const d = join(dir, `case${++seq}`);
   mkdirSync(join(d, 'boot'), { recursive: true });
   mkdirSync(join(d, 'images'), { recursive: true });
-  const tftpPort = await freePort();
-  const httpPort = await freePort();
+  const tftpPort = await freeTcpPort();
+  const httpPort = await freeTcpPort();
   const cfg = join(d, 'rackboot.yaml');
   writeFileSync(cfg, `dataDir: ./var\nserverAddress: 127.0.0.1\ntftp: { address: 127.0.0.1, port: ${tftpPort}, bootDir: ./boot, syslinux: false }\nhttp: { address: 127.0.0.1, port: ${httpPort} }\n${extra}`);
   return { d, cfg, tftpPort, httpPort };

@@ -1,7 +1,6 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config.js';
 import { packageRoot } from '../../../src/paths.js';
 import { PACKAGED_CONFIG } from '../../../packaging/build-deb.js';
+import { freeTcpPort } from '../../helpers/ports.js';
 
 /**
  * `npm run package` end to end, with the real tools: the .deb is built once (npm ci and the
@@ -151,10 +151,3 @@ async function freePrivilegedUdpPort(): Promise<number> {
   throw new Error('no free UDP port in 601..1000');
 }
 
-async function freeTcpPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
