@@ -10,7 +10,7 @@ import { startTftpServer, defaultMounts } from '../tftp/server.js';
 import { startDhcpServer } from '../dhcp/server.js';
 import { createApp } from '../api/app.js';
 import { PushManager } from '../multicast/manager.js';
-import { AutoPush } from '../multicast/auto-push.js';
+import { AutoPush, pushStarter } from '../multicast/auto-push.js';
 import { nodesBootingImage } from '../store/booting.js';
 import type { Database } from '../store/db.js';
 import { explainBindError } from './bind-errors.js';
@@ -72,7 +72,7 @@ export async function startServices(config: Config, db: Database, logger: Logger
       // Nodes seen booting in the last six windows may still ask; older stages are stale.
       const booting = (image: string): number[] =>
         nodesBootingImage(db, image, new Date(Date.now() - settings.maxWait * 6000).toISOString(), config.boot.defaultProfile);
-      const auto = new AutoPush(settings, manager, logger.child({ subsystem: 'auto-push' }), booting);
+      const auto = new AutoPush(settings, pushStarter(manager, settings.joinWait), logger.child({ subsystem: 'auto-push' }), booting);
       autoPush = auto;
       running.push({
         close: () => {

@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import type { PushManager } from './manager.js';
 import type { PushTarget } from './targets.js';
 
 /** How a node gets its image: join push `portBase`, or fetch it over HTTP. */
@@ -21,6 +22,21 @@ export interface PushStarter {
   joinable(image: string, ip: string): { id: number; portBase: number } | undefined;
   /** Start a push of `image` to exactly these receivers; resolves once its sockets are bound. */
   startFor(image: string, targets: PushTarget[]): Promise<{ id: number; portBase: number }>;
+}
+
+/**
+ * The push manager as AutoPush uses it. A push it starts begins once all of its nodes
+ * joined, or after `joinWait` seconds with those that did; it fails a minute later with none.
+ */
+export function pushStarter(manager: PushManager, joinWait: number): PushStarter {
+  return {
+    joinable: (image, ip) => manager.joinable(image, ip),
+    async startFor(image, targets) {
+      const opts = { minReceivers: 1, maxWait: joinWait, startTimeout: joinWait + 60, by: 'auto', targetLabel: targets.map((t) => t.hostname ?? t.ip).join(',') };
+      const id = await manager.start(targets, image, opts);
+      return { id, portBase: manager.progress(id).portBase };
+    },
+  };
 }
 
 export interface Timers {

@@ -183,21 +183,6 @@ export class PushManager {
     return undefined;
   }
 
-  /**
-   * The push multicast.autoPush starts for the nodes that asked for `image` together: it
-   * starts once all of them joined, or after autoPush.joinWait seconds with those that did.
-   */
-  async startFor(image: string, targets: PushTarget[]): Promise<{ id: number; portBase: number }> {
-    const id = await this.start(targets, image, {
-      minReceivers: 1,
-      maxWait: this.deps.config.multicast.autoPush.joinWait,
-      startTimeout: this.deps.config.multicast.autoPush.joinWait + 60,
-      by: 'auto',
-      targetLabel: targets.map((t) => t.hostname ?? t.ip).join(','),
-    });
-    return { id, portBase: this.pushes.get(id)!.portBase };
-  }
-
   progress(id: number): PushProgress {
     const p = this.pushes.get(id);
     if (!p) throw new NotFoundError(`no push ${id}`);
