@@ -10,7 +10,7 @@ import { StageWatcher } from './lib/stages.js';
 import { destroyLabNet } from './lib/netns.js';
 import { MARKER } from './lib/initrd.js';
 import { execFileSync } from 'node:child_process';
-import { cacheDir, configureDiskless, DEBIAN, PROBE, writeProbeOverlay } from './lib/diskless.js';
+import { cacheDir, configureDiskless, DEBIAN, debianBuildArgs, PROBE, writeProbeOverlay } from './lib/diskless.js';
 import { rackbootBin } from './lib/rackboot.js';
 
 const TAG = 'rblab';
@@ -131,7 +131,7 @@ function registerDiskless(s: LabSession): void {
   };
   say(`building a Debian ${DEBIAN.suite} image (${DEBIAN.packages.join(', ')}); downloads cached in ${cacheDir()}…`);
   const t = Date.now();
-  run('image', 'build', 'deb12', '--debian', DEBIAN.suite, '--packages', DEBIAN.packages.join(','), '--cache', `${cacheDir()}/debs`);
+  run(...debianBuildArgs('deb12'));
   say(`image built in ${((Date.now() - t) / 1000).toFixed(0)} s`);
   run('cluster', 'add', 'demo', '--session', '1', '--nbmin', '1');
   run('profile', 'add', 'debian', '--image', 'deb12', '--kernel-from-image', '--args', 'console=ttyS0 panic=-1 net.ifnames=0', '--prompt', '0', '--timeout', '1', '--overlays', 'base,probe');

@@ -2,7 +2,7 @@ import { execFileSync, execSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { cacheDir, configureDiskless, DEBIAN, PROBE, writeProbeOverlay } from '../../lab/lib/diskless.js';
+import { buildDebianImage, cacheDir, configureDiskless, DEBIAN, PROBE, writeProbeOverlay } from '../../lab/lib/diskless.js';
 import { showNode } from '../../lab/lib/rackboot.js';
 import { LabSession } from '../../lab/lib/session.js';
 
@@ -59,7 +59,7 @@ function plainBuild(work: string): { ms: number; bytes: number } {
 
 function rackbootBuild(s: LabSession, name: string): { ms: number; bytes: number } {
   const t = Date.now();
-  s.cli('image', 'build', name, '--debian', DEBIAN.suite, '--packages', DEBIAN.packages.join(','), '--cache', join(cacheDir(), 'debs'));
+  buildDebianImage(s, name);
   const ms = Date.now() - t;
   const img = (JSON.parse(s.cli('image', 'list', '--json')) as { name: string; size: number }[]).find((i) => i.name === name)!;
   return { ms, bytes: img.size };

@@ -16,9 +16,12 @@ export const DEBIAN = { suite: 'bookworm', packages: ['systemd-sysv', 'udev', 'l
 /** Where downloads survive between runs: RACKBOOT_CACHE, else /var/cache/rackboot-lab. */
 export const cacheDir = (): string => process.env.RACKBOOT_CACHE ?? '/var/cache/rackboot-lab';
 
-/** `rackboot image build NAME --debian bookworm …` with the shared package cache; returns its output. */
+/** The CLI arguments of `rackboot image build NAME --debian bookworm …` with the shared package cache. */
+export const debianBuildArgs = (name: string): string[] => ['image', 'build', name, '--debian', DEBIAN.suite, '--packages', DEBIAN.packages.join(','), '--cache', join(cacheDir(), 'debs')];
+
+/** Build the lab's Debian image; returns the CLI's output. */
 export function buildDebianImage(s: LabSession, name: string): string {
-  return s.cli('image', 'build', name, '--debian', DEBIAN.suite, '--packages', DEBIAN.packages.join(','), '--cache', join(cacheDir(), 'debs'));
+  return s.cli(...debianBuildArgs(name));
 }
 
 /** Point the lab's config at an admin overlays folder and set the auto-push window; returns the folder. */

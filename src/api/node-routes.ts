@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { BootBackend } from '../boot/backend.js';
 import { ValidationError } from '../errors.js';
-import type { ImageService } from '../inventory/images.js';
+import { BOOTABLE_IMAGE_NAME, type ImageService } from '../inventory/images.js';
 import type { Logger } from '../log.js';
 import type { AutoPush, ImageRoute } from '../multicast/auto-push.js';
 import { clientIp } from './client.js';
@@ -34,7 +34,7 @@ export function nodeRoutes(deps: NodeRouteDeps): Router {
   const r = Router();
   r.get('/node/image', async (req, res) => {
     const name = typeof req.query.name === 'string' ? req.query.name : '';
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new ValidationError('give the image as ?name=NAME (letters, digits, dot, dash, underscore)', 'name');
+    if (!BOOTABLE_IMAGE_NAME.test(name)) throw new ValidationError('give the image as ?name=NAME (letters, digits, dot, dash, underscore)', 'name');
     const checked = deps.images.get(name);
     if (checked.path.startsWith('/')) throw new ValidationError(`image ${name} lives outside the images folder (${checked.path}); nodes can only fetch images under it`, 'name');
     const ip = clientIp(req);

@@ -16,9 +16,11 @@ const KINDS: ImageKind[] = ['kernel', 'initrd', 'disk', 'rootfs'];
  * in the plan's query string, where the node initrd accepts only these characters (a "+"
  * would also read as a space in a query).
  */
+export const BOOTABLE_IMAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 export function bootableImageName(name: string, field: string): string {
   v.name(name, field);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new ValidationError(`"${name}": an image nodes boot is named with letters, digits, ".", "_" and "-" only (it goes on the kernel command line)`, field);
+  if (!BOOTABLE_IMAGE_NAME.test(name)) throw new ValidationError(`"${name}": an image nodes boot is named with letters, digits, ".", "_" and "-" only (it goes on the kernel command line)`, field);
   return name;
 }
 
