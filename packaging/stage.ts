@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -55,8 +55,13 @@ export function filesUnder(dir: string): string[] {
 
 /** Whether `file` begins with `magic` (`#!`, `\x7fELF`). */
 const startsWith = (file: string, magic: string): boolean => {
-  const head = readFileSync(file).subarray(0, magic.length);
-  return head.equals(Buffer.from(magic, 'latin1'));
+  const head = Buffer.alloc(magic.length);
+  const fd = openSync(file, 'r');
+  try {
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(Buffer.from(magic, 'latin1'));
+  } finally {
+    closeSync(fd);
+  }
 };
 
 /** The ELF shared objects (native addons) under `dir`, stripped as dh_strip does. */
@@ -70,7 +75,7 @@ export function stripNativeAddons(dir: string): string[] {
 export function shlibsDepends(elves: string[]): string {
   const work = mkdtempSync(join(tmpdir(), 'rackboot-shlibs-'));
   try {
-    execFileSync('mkdir', ['-p', join(work, 'debian')]);
+    mkdirSync(join(work, 'debian'), { recursive: true });
     writeFileSync(join(work, 'debian', 'control'), 'Source: rackboot\n\nPackage: rackboot\nArchitecture: any\n');
     const out = execFileSync('dpkg-shlibdeps', ['-O', '--warnings=0', ...elves], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return out.replace(/^shlibs:Depends=/, '').trim();

@@ -1,4 +1,4 @@
-import { isStaticElf } from '../../src/node/initrd/programs.js';
+import { findStaticBusybox } from '../../src/node/initrd/programs.js';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -89,8 +89,11 @@ export function checkPrerequisites(needs: Needs): void {
  * initrd without libc, so the ELF program headers are checked for PT_INTERP.
  */
 export function findBusybox(): string | undefined {
-  for (const p of ['/bin/busybox', '/usr/bin/busybox']) if (existsSync(p) && isStaticElf(p)) return p;
-  return undefined;
+  try {
+    return findStaticBusybox();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether /dev/kvm can be opened read-write (a device node that exists may still refuse). */

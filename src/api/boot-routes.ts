@@ -57,7 +57,6 @@ export function bootRoutes(deps: BootRouteDeps): Router {
     const normal = normalizeRequestPath(wantedPath(req));
     if (!('path' in normal)) throw refusalError(wantedPath(req), normal);
     const { path } = normal;
-    const node = req.method === 'GET' ? deps.backend.nodeByIp(ip) : undefined;
     const overlayMac = overlayArchiveMac(path);
     if (overlayMac !== undefined && deps.backend.renderOverlay) {
       // Rendered per node; only the node's own address gets it (docs/diskless.md).
@@ -67,6 +66,7 @@ export function bootRoutes(deps: BootRouteDeps): Router {
       res.type('application/octet-stream').send(r.bytes);
       return;
     }
+    const node = req.method === 'GET' ? deps.backend.nodeByIp(ip) : undefined;
     const cfgName = pxelinuxConfigName(path);
     if (cfgName !== undefined) {
       const body = deps.backend.renderPxelinuxConfig(cfgName, ip);

@@ -1,6 +1,9 @@
 import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '../errors.js';
+import { compareVersions } from '../node/initrd/modules.js';
+
+export { compareVersions };
 
 /** The image's own kernel, found in its tree. Paths are on this machine (inside the tree). */
 export interface TreeKernel {
@@ -69,21 +72,6 @@ export function checkRootfs(tree: string): void {
       'source',
     );
   }
-}
-
-/** Debian's order for kernel versions, enough for "6.1.0-18-amd64" > "6.1.0-9-amd64". */
-export function compareVersions(a: string, b: string): number {
-  const parts = (s: string) => s.match(/\d+|\D+/g) ?? [];
-  const pa = parts(a);
-  const pb = parts(b);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
-    const d = /^\d/.test(x) && /^\d/.test(y) ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0;
-    if (d !== 0) return Math.sign(d);
-  }
-  return 0;
 }
 
 /** The newest /boot/vmlinuz-<ver> whose /lib/modules/<ver>/modules.dep exists, or null. */

@@ -99,13 +99,17 @@ export function kernelVersions(modulesRoot: string): string[] {
     .sort(compareVersions);
 }
 
-/** Numeric-aware order, so 6.1.0-57 comes after 6.1.0-9. */
+/** Debian's order for kernel versions, enough for "6.1.0-18-amd64" > "6.1.0-9-amd64". */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
-  const pb = b.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
+  const parts = (s: string) => s.match(/\d+|\D+/g) ?? [];
+  const pa = parts(a);
+  const pb = parts(b);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
+    const x = pa[i];
+    const y = pb[i];
+    if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
+    const d = /^\d/.test(x) && /^\d/.test(y) ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0;
+    if (d !== 0) return Math.sign(d);
   }
-  return a.localeCompare(b);
+  return 0;
 }
